@@ -1,0 +1,34 @@
+"""Firm accounting (ODD 7.8): revenue minus costs, every period, exactly.
+
+    revenue  = sum of prices paid by served customers
+    cost     = n_served (c_var + sum_d c_d s_fd) + fixed + promotion + relationship + investment
+    profit   = revenue - cost;  cash <- cash + profit
+    unit_margin = (revenue - n_served (c_var + sum_d c_d s_fd)) / n_served
+"""
+
+from __future__ import annotations
+
+COST_COLUMNS = ("cost_variable", "cost_service", "cost_fixed", "cost_promotion",
+                "cost_relationship", "cost_investment")
+
+
+def settle(firm, served: int, revenue: float) -> dict:
+    """Book the period for ``firm``; returns its accounting columns."""
+    unit_service = firm.unit_service_cost()
+    costs = {
+        "cost_variable": served * firm.cfg.costs.variable,
+        "cost_service": served * unit_service,
+        "cost_fixed": firm.cfg.costs.fixed,
+        "cost_promotion": firm.spent["promotion"],
+        "cost_relationship": firm.spent["relationship"],
+        "cost_investment": firm.spent["service"],
+    }
+    cost_total = sum(costs.values())
+    profit = revenue - cost_total
+    firm.cash += profit
+    firm.cumulative_profit += profit
+    margin = (revenue - costs["cost_variable"] - costs["cost_service"]) / served if served else 0.0
+    return {"revenue": revenue, **costs, "cost_total": cost_total, "profit": profit,
+            "cumulative_profit": firm.cumulative_profit, "cash": firm.cash,
+            "unit_margin": margin, "unit_service_cost": unit_service,
+            "avg_price_paid": revenue / served if served else 0.0}

@@ -1,0 +1,59 @@
+"""Bonds and commitment (ODD 7.4).
+
+Grown bonds (knowledge, social, psychological) decay every period with half-life h_k,
+B <- B * 0.5 ** (1 / h_k), and grow with their drivers when the customer is served:
+
+    knowledge     += g_K (1 - B)                                 (use)
+    social        += g_S s_f,people (1 - B)                      (staff contact)
+    psychological += g_P max(x, 0) (1 - B) - e_P max(-x, 0) B    (belief the firm is excellent)
+
+Structural bonds (legal, economic, technical, geographic, time) and fit bonds (cultural,
+values) are set by the scenario and changed only by events. Commitment stocks:
+
+    A_if <- A_if + alpha_A (omega S_if + (1 - omega) mean(knowledge, social, cultural, values,
+                                                          psychological) - A_if)
+    C_if  = mean(legal, economic, technical, geographic, time)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .constants import GROWN_BONDS
+from .customers import BOND_INDEX
+
+F32 = np.float32
+KNOW, SOCIAL, PSY = (BOND_INDEX[b] for b in GROWN_BONDS)
+
+
+def decay(c, p) -> None:
+    """All grown bonds toward every firm lose 1 - 0.5 ** (1 / h) of their strength."""
+    for name in GROWN_BONDS:
+        factor = F32(0.5 ** (1.0 / getattr(p.half_life, name)))
+        c.bonds[:, BOND_INDEX[name]] *= factor
+
+
+def grow(c, f: int, ids, x: np.ndarray, people_level: float, p) -> None:
+    """Grow the bonds of customers ``ids`` served by firm ``f`` (x = 2 s - 1)."""
+    b = c.bonds[f]
+    for row, gain in ((KNOW, p.growth_knowledge), (SOCIAL, p.growth_social * people_level)):
+        cur = b[row, ids]
+        b[row, ids] = cur + F32(gain) * (1 - cur)
+    cur = b[PSY, ids]
+    b[PSY, ids] = (cur + F32(p.growth_psychological) * np.maximum(x, 0) * (1 - cur)
+                   - F32(p.erosion_psychological) * np.maximum(-x, 0) * cur)
+
+
+def update_affective(c, p) -> None:
+    """Move affective commitment toward its target for every customer and firm."""
+    rows = c.affective_bond_rows()
+    omega = F32(p.affective_satisfaction_weight)
+    for f in range(c.n_firms):
+        target = c.bonds[f, rows[0]].copy()
+        for r in rows[1:]:
+            target += c.bonds[f, r]
+        target *= (1 - omega) / len(rows)
+        target += omega * c.satisfaction[f]
+        target -= c.affective[f]
+        target *= F32(p.affective_adjust)
+        c.affective[f] += target

@@ -1,0 +1,92 @@
+"""Choice (ODD 7.1): who needs the service this period and where they go.
+
+Deterministic utility of firm f for customer i:
+
+    V_if = b_Q E_if + b_T T_if + b_A A_if + b_C C_if + delta [last_i = f]
+           - beta_i (p_if + R_if) / p_norm
+    R_if = lambda_loss max(p_if - r_i, 0) - lambda_gain max(r_i - p_if, 0)
+
+and V_i0 = u0_i for the outside option. Customers choose by multinomial logit with
+temperature theta: P(f) = exp(V_if / theta) / sum_g exp(V_ig / theta).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .constants import OFFER_PRICE
+
+F32 = np.float32
+
+
+def offered_prices(c, firms, idx, t: int) -> np.ndarray:
+    """p_if for customers ``idx``: list price less the general discount, or the offer price."""
+    out = np.empty((len(firms), idx.size), F32)
+    for f, firm in enumerate(firms):
+        base = firm.price * (1 - firm.general_discount)
+        out[f] = base
+        if firm.offer_discount > 0:
+            has_offer = (c.offer_kind[f, idx] == OFFER_PRICE) & (c.offer_end[f, idx] > t)
+            out[f, has_offer] = min(base, firm.price * (1 - firm.offer_discount))
+    return out
+
+
+def utilities(c, prices: np.ndarray, idx, p, price_norm: float) -> np.ndarray:
+    """V_if for customers ``idx`` (shape (F, len(idx))), given their offered prices."""
+    beta = c.price_sensitivity[idx] * F32(1 / price_norm)
+    ref = c.reference_price[idx]
+    last = c.last_firm[idx]
+    out = np.empty_like(prices)
+    for f in range(prices.shape[0]):
+        v = F32(p.beta_quality) * c.expectation[f, idx]
+        v += F32(p.beta_trust) * c.trust[f, idx]
+        v += F32(p.beta_affective) * c.affective[f, idx]
+        v += F32(p.beta_calculative) * c.calculative[f, idx]
+        v[last == f] += F32(p.inertia)
+        v -= price_term(prices[f], ref, beta, p)
+        out[f] = v
+    return out
+
+
+def price_term(price, ref, beta, p) -> np.ndarray:
+    """beta_i (p_if + R_if) / p_norm, the disutility of a price (``beta`` already / p_norm)."""
+    gap = price - ref
+    gap *= np.where(gap > 0, F32(p.ref_loss), F32(p.ref_gain))
+    gap += price
+    gap *= beta
+    return gap
+
+
+def logit_choice(v: np.ndarray, outside: np.ndarray, temperature: float, u: np.ndarray):
+    """Sample one alternative per column: firm index 0..F-1, or F for the outside option."""
+    top = np.maximum(v.max(axis=0), outside)
+    w = np.exp((v - top) / F32(temperature))
+    w_out = np.exp((outside - top) / F32(temperature))
+    cum = np.cumsum(w, axis=0)
+    total = cum[-1] + w_out
+    draw = u * total
+    return (draw[None, :] >= cum).sum(axis=0).astype(np.int8)
+
+
+def choose(c, firms, rng: np.random.Generator, p, price_norm: float, t: int):
+    """Draw needs and choices for the period.
+
+    Returns:
+        idx: indices of customers with a need this period;
+        choice: their choice (firm index, or F for the outside option);
+        prices: (F, len(idx)) offered prices; v: (F, len(idx)) deterministic utilities.
+    """
+    idx = np.flatnonzero(rng.random(c.n, dtype=F32) < c.need_prob)
+    prices = offered_prices(c, firms, idx, t)
+    v = utilities(c, prices, idx, p, price_norm)
+    choice = logit_choice(v, c.outside_utility[idx], p.temperature, rng.random(idx.size, dtype=F32))
+    return idx, choice, prices, v
+
+
+def ration(idx, choice, capacity: int, f: int, rng: np.random.Generator):
+    """Split those who chose firm ``f`` into served and turned away (positions into ``idx``)."""
+    chose = np.flatnonzero(choice == f)
+    if chose.size <= capacity:
+        return chose, chose[:0]
+    order = rng.permutation(chose.size)
+    return np.sort(chose[order[:capacity]]), chose[order[capacity:]]

@@ -1,0 +1,59 @@
+"""Experience and satisfaction (ODD 7.2): realised quality, failures, disconfirmation.
+
+For a customer i served by firm f at price p:
+
+    q_i   = sum_d w_id s_fd + sigma eps_i - phi_i * severity,     clipped to [0, 1]
+            phi_i ~ Bernoulli(failure_max * (1 - sum_d w_id s_fd))   (a service failure)
+    E*_i  = E_if + kappa (p / p_norm - 1)                          (expectation rises with price)
+    D_i   = q_i - E*_i                                             (disconfirmation)
+    s_i   = clip(0.5 + g_plus max(D_i, 0) - g_minus max(-D_i, 0), 0, 1)
+    S_if <- S_if + alpha_S (s_i - S_if)                            (anchoring and adjustment)
+    E_if <- E_if + alpha_E (q_i - E_if)
+    r_i  <- r_i + alpha_r (p - r_i)                                (reference price)
+
+A failure falls on dimension d with probability proportional to w_id (1 - s_fd): on "value"
+it is a core service failure, otherwise a service encounter failure.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .constants import INC_CORE, INC_ENCOUNTER, INC_NONE
+
+F32 = np.float32
+
+
+def experience(c, f: int, service: np.ndarray, ids, paid, p, price_norm, rng, t: int):
+    """Serve customers ``ids`` at firm ``f``; update S, E and r. Returns (q, s, failed)."""
+    w = c.weights[:, ids]
+    base = w[0] * F32(service[0]) + w[1] * F32(service[1]) + w[2] * F32(service[2])
+    failed = rng.random(ids.size, dtype=F32) < F32(p.failure_max) * (1 - base)
+    q = base + F32(p.noise_sd) * rng.standard_normal(ids.size, dtype=F32)
+    q[failed] -= F32(p.failure_severity)
+    np.clip(q, 0, 1, out=q)
+    if failed.any():
+        record_failures(c, f, service, ids[failed], w[:, failed], rng, t)
+    e = c.expectation[f, ids]
+    d = q - (e + F32(p.price_expectation) * (paid * F32(1 / price_norm) - 1))
+    s = np.clip(0.5 + np.where(d > 0, F32(p.gain_positive), F32(p.gain_negative)) * d, 0, 1)
+    sat = c.satisfaction[f, ids]
+    c.satisfaction[f, ids] = sat + F32(p.satisfaction_adjust) * (s - sat)
+    c.expectation[f, ids] = e + F32(p.expectation_adapt) * (q - e)
+    ref = c.reference_price[ids]
+    c.reference_price[ids] = ref + F32(p.reference_adapt) * (paid - ref)
+    return q, s, failed
+
+
+def record_failures(c, f, service, ids, w, rng, t) -> None:
+    """Remember which dimension failed for each customer in ``ids`` (the churn reason)."""
+    gap = w * (1 - service.astype(F32))[:, None]
+    on_value = rng.random(ids.size, dtype=F32) * gap.sum(axis=0) < gap[0]
+    c.incident[f, ids] = np.where(on_value, INC_CORE, INC_ENCOUNTER)
+    c.incident_t[f, ids] = t
+
+
+def forget_incidents(c, f: int, ids, s, t: int, memory: int) -> None:
+    """A satisfying visit long enough after an incident clears it."""
+    old = (c.incident[f, ids] != INC_NONE) & (t - c.incident_t[f, ids] > memory) & (s >= 0.5)
+    c.incident[f, ids[old]] = INC_NONE

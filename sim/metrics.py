@@ -1,0 +1,20 @@
+"""The columns of trajectories.csv, one row per period and firm (defined in docs/ODD.md 2.4)."""
+
+from .accounting import COST_COLUMNS
+from .constants import REASONS
+
+COLUMNS = (
+    "period", "firm", "customers_active", "customers_lost", "active_start", "lost_pool_start",
+    "new_customers", "lost", "won_back", "won_back_price", "won_back_relationship",
+    "retention_rate", "churn_rate", "winback_rate", "market_share",
+    "demand", "served", "turned_away", "failures", "quality_mean",
+    "revenue", *COST_COLUMNS, "cost_total", "profit", "cumulative_profit", "cash",
+    "unit_margin", "unit_service_cost", "avg_price_paid",
+    "satisfaction_mean", "trust_mean",
+    "price", "general_discount", "service_value", "service_system", "service_people",
+    "service_mean", "budget_service", "budget_relationship", "budget_promotion",
+    "offers_price", "contacts", "contacts_accepted", "budget_cuts",
+    "active_won_price", "active_won_relationship", "lost_won_price", "lost_won_relationship",
+    "tenure_lost_won_price", "tenure_lost_won_relationship",
+    *(f"lost_{r}" for r in REASONS),
+)

@@ -1,0 +1,253 @@
+"""The scenario schema: every field a scenario YAML may hold, with defaults and ranges.
+
+The schema is written once here (pydantic) and exported as JSON Schema by ``run.py schema``.
+Model parameters that a researcher may vary live under ``params``; their meaning and
+equations are documented in docs/ODD.md.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..strategies import StrategyConfig
+
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+NonNeg = Annotated[float, Field(ge=0.0)]
+
+
+class Strict(BaseModel):
+    """Base for every schema block: unknown keys and NaN/inf are refused."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_default=True)
+
+
+class Dimensions(Strict):
+    """A value per service dimension: value (core product), system (process), people (staff)."""
+
+    value: float = Field(0.0, ge=0.0, le=1e9)
+    system: float = Field(0.0, ge=0.0, le=1e9)
+    people: float = Field(0.0, ge=0.0, le=1e9)
+
+
+class Levels(Strict):
+    """Service levels on the three dimensions, each in [0, 1]."""
+
+    value: Unit = 0.7
+    system: Unit = 0.7
+    people: Unit = 0.7
+
+
+class Weights(Strict):
+    """How much a customer weighs each service dimension (normalised to sum 1)."""
+
+    value: NonNeg = 1 / 3
+    system: NonNeg = 1 / 3
+    people: NonNeg = 1 / 3
+
+    @model_validator(mode="after")
+    def _not_all_zero(self) -> Weights:
+        if self.value + self.system + self.people <= 0:
+            raise ValueError("at least one weight must be positive")
+        return self
+
+
+class Bonds(Strict):
+    """Initial strength in [0, 1] of each of the ten relationship bonds."""
+
+    legal: Unit = 0.0
+    economic: Unit = 0.0
+    technical: Unit = 0.0
+    geographic: Unit = 0.0
+    time: Unit = 0.0
+    knowledge: Unit = 0.0
+    social: Unit = 0.0
+    cultural: Unit = 0.0
+    values: Unit = 0.0
+    psychological: Unit = 0.0
+
+
+class Spread(Strict):
+    """A positive quantity drawn per customer from a log-normal with this mean and sd."""
+
+    mean: Positive = 1.0
+    sd: NonNeg = 0.0
+
+
+class Segment(Strict):
+    """A customer segment: its share of the market and its tastes."""
+
+    name: str = Field(min_length=1)
+    share: Annotated[float, Field(gt=0.0, le=1.0)]
+    price_sensitivity: Spread = Spread()
+    weights: Weights = Weights()
+    need_prob: Annotated[float, Field(gt=0.0, le=1.0)] = 0.25
+    outside_utility: float = Field(0.0, ge=-50, le=50)
+
+
+class InitialStatus(Strict):
+    """Share of the market that is, at t = 0, active at a firm and lost to it."""
+
+    active: Unit = 0.0
+    lost: Unit = 0.0
+
+
+class Market(Strict):
+    """The market: its size, its customers, its reference price."""
+
+    customers: int = Field(10_000, ge=1, le=2_000_000_000)
+    price_norm: Positive = Field(100.0, le=1e9)
+    segments: list[Segment] = Field(min_length=1)
+    initial: dict[str, InitialStatus] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self) -> Market:
+        total = sum(s.share for s in self.segments)
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"segment shares must sum to 1, they sum to {total:g}")
+        names = [s.name for s in self.segments]
+        if len(set(names)) != len(names):
+            raise ValueError(f"segment names must be unique, got {names}")
+        return self
+
+
+class Costs(Strict):
+    """A firm's cost structure (money per period or per served customer)."""
+
+    fixed: NonNeg = Field(0.0, le=1e12)
+    variable: NonNeg = Field(0.0, le=1e9)
+    service: Dimensions = Dimensions()
+
+
+class Firm(Strict):
+    """A competing firm: its offer, its costs and its strategies."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str = ""
+    price: Positive = Field(le=1e9)
+    service: Levels = Levels()
+    capacity: int = Field(1_000_000_000, ge=0)
+    cash: float = Field(0.0, ge=-1e15, le=1e15)
+    costs: Costs = Costs()
+    bonds: Bonds = Bonds()
+    strategies: list[StrategyConfig] = Field(default_factory=list)
+
+
+class ChoiceParams(Strict):
+    """Multinomial logit choice (ODD 7.1)."""
+
+    beta_quality: float = 4.0
+    beta_trust: float = 1.5
+    beta_affective: float = 1.5
+    beta_calculative: float = 2.0
+    inertia: float = 0.8
+    temperature: Positive = 1.0
+    ref_loss: NonNeg = 1.5
+    ref_gain: NonNeg = 0.5
+
+
+class ExperienceParams(Strict):
+    """Realised quality, failures, disconfirmation and satisfaction (ODD 7.2)."""
+
+    noise_sd: NonNeg = 0.08
+    failure_max: Unit = 0.25
+    failure_severity: NonNeg = 0.35
+    price_expectation: NonNeg = 0.3
+    gain_positive: NonNeg = 1.5
+    gain_negative: NonNeg = 3.0
+    satisfaction_adjust: Unit = 0.3
+    expectation_adapt: Unit = 0.15
+    reference_adapt: Unit = 0.2
+
+
+class TrustParams(Strict):
+    """Asymmetric trust updating (ODD 7.3)."""
+
+    rate_up: Unit = 0.06
+    rate_down: Unit = 0.25
+    rationed_penalty: Unit = 0.3
+
+
+class HalfLives(Strict):
+    """Half-life in periods of each grown bond while its driver is absent."""
+
+    knowledge: Positive = 52.0
+    social: Positive = 26.0
+    psychological: Positive = 39.0
+
+
+class BondParams(Strict):
+    """Bond growth and decay, and the two commitment stocks (ODD 7.4)."""
+
+    half_life: HalfLives = HalfLives()
+    growth_knowledge: Unit = 0.04
+    growth_social: Unit = 0.05
+    growth_psychological: Unit = 0.05
+    erosion_psychological: Unit = 0.1
+    affective_adjust: Unit = 0.1
+    affective_satisfaction_weight: Unit = 0.5
+
+
+class ChurnParams(Strict):
+    """Loss detection and its reason (ODD 7.5)."""
+
+    dormancy: int = Field(26, ge=1, le=100_000)
+    incident_memory: int = Field(8, ge=0, le=100_000)
+
+
+class Params(Strict):
+    """Model parameters a researcher may vary; every default is documented in docs/ODD.md."""
+
+    choice: ChoiceParams = ChoiceParams()
+    experience: ExperienceParams = ExperienceParams()
+    trust: TrustParams = TrustParams()
+    bonds: BondParams = BondParams()
+    churn: ChurnParams = ChurnParams()
+
+
+class Initial(Strict):
+    """Customers' state at t = 0 by status (never / active / lost at a firm)."""
+
+    trust_active: Unit = 0.6
+    trust_lost: Unit = 0.3
+    trust_never: Unit = 0.4
+    satisfaction_active: Unit = 0.6
+    satisfaction_lost: Unit = 0.35
+    satisfaction_never: Unit = 0.5
+    expectation_never: Unit = 0.6
+    grown_bonds_active: Unit = 0.3
+    grown_bonds_lost: Unit = 0.1
+    max_time_lost: int = Field(26, ge=0)
+    mean_tenure: NonNeg = 52.0
+
+
+class Scenario(Strict):
+    """A complete scenario: the market, its firms, the horizon and the model parameters."""
+
+    name: str = "scenario"
+    description: str = ""
+    horizon: int = Field(104, ge=1, le=100_000)
+    period: str = "week"
+    seed: int = Field(0, ge=0)
+    market: Market
+    firms: list[Firm] = Field(min_length=1, max_length=64)
+    initial: Initial = Initial()
+    params: Params = Params()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        ids = [f.id for f in self.firms]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"firm ids must be unique, got {ids}")
+        unknown = sorted(set(self.market.initial) - set(ids))
+        if unknown:
+            raise ValueError(f"market.initial names unknown firms {unknown}; firms are {ids}")
+        active = sum(s.active for s in self.market.initial.values())
+        if active > 1.0 + 1e-9:
+            raise ValueError(f"initial active shares sum to {active:g}, more than 1")
+        for fid, s in self.market.initial.items():
+            if s.active + s.lost > 1.0 + 1e-9:
+                raise ValueError(f"market.initial.{fid}: active + lost must be at most 1")
+        return self

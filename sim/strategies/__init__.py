@@ -1,0 +1,32 @@
+"""Firm strategies: one module per type, each a schema block and a small runtime class.
+
+To add a type: write a module with a ``Config`` (``type: Literal["name"]``) and a
+``Strategy`` subclass, and add the pair to ``REGISTRY`` below.
+"""
+
+from typing import Annotated, Union
+
+from pydantic import Field
+
+from . import budget, price_promotion, relationship, service
+from .base import Strategy
+
+REGISTRY = {
+    "price_promotion": (price_promotion.Config, price_promotion.PricePromotion),
+    "relationship_investment": (relationship.Config, relationship.RelationshipInvestment),
+    "service_investment": (service.Config, service.ServiceInvestment),
+    "budget_rule": (budget.Config, budget.BudgetRule),
+}
+
+StrategyConfig = Annotated[
+    Union[tuple(cfg for cfg, _ in REGISTRY.values())],  # noqa: UP007
+    Field(discriminator="type"),
+]
+
+
+def build(cfg) -> Strategy:
+    """Make the runtime strategy for a validated config block."""
+    return REGISTRY[cfg.type][1](cfg)
+
+
+__all__ = ["REGISTRY", "StrategyConfig", "Strategy", "build"]

@@ -1,0 +1,70 @@
+"""Relationship investment: staff contact lost (or active) customers to rebuild the tie.
+
+Each period the firm makes up to ``contacts`` contacts. A contacted customer accepts the
+conversation with probability ``logistic(a0 + a_bonds * grown_bonds - a_time * time_lost)``
+(ODD 7.6): bonds left make it likelier, time since the loss less likely. An accepted contact
+raises trust and the social and psychological bonds, and marks an offer so that a return is
+counted as won back by relationship. Every contact, accepted or not, costs ``cost_per_contact``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import Field
+
+from ..constants import ACTIVE, LOST, OFFER_NONE, OFFER_RELATIONSHIP
+from .base import Strategy, StrategyConfig, pick
+
+
+class Config(StrategyConfig):
+    """YAML block ``type: relationship_investment``."""
+
+    type: Literal["relationship_investment"]
+    target: Literal["lost", "active"] = "lost"
+    contacts: int = Field(100, ge=0, le=1_000_000_000, description="contacts per period")
+    cost_per_contact: float = Field(50.0, ge=0.0, le=1e9)
+    trust_gain: float = Field(0.15, ge=0.0, le=1.0)
+    social_gain: float = Field(0.2, ge=0.0, le=1.0)
+    psychological_gain: float = Field(0.1, ge=0.0, le=1.0)
+    accept_base: float = Field(0.0, ge=-20, le=20)
+    accept_bonds: float = Field(3.0, ge=0, le=50)
+    accept_time: float = Field(0.05, ge=0, le=10)
+    offer_length: int = Field(8, ge=1)
+    max_time_lost: int = Field(52, ge=0)
+
+
+class RelationshipInvestment(Strategy):
+    """Contacts customers within the relationship budget."""
+
+    category = "relationship"
+
+    def act(self, firm, model) -> None:
+        """Make this period's contacts."""
+        cfg, t = self.cfg, model.t
+        if not cfg.in_force(t):
+            return
+        c, f = model.customers, firm.index
+        if cfg.target == "lost":
+            eligible = ((c.status[f] == LOST) & (c.offer_kind[f] == OFFER_NONE)
+                        & (t - c.lost_since[f] <= cfg.max_time_lost))
+        else:
+            eligible = c.status[f] == ACTIVE
+        k = int(cfg.contacts * self.scale(firm))
+        chosen = pick(model.rng, np.flatnonzero(eligible), k)
+        firm.spend("relationship", chosen.size * cfg.cost_per_contact)
+        firm.count("contacts", chosen.size)
+        if chosen.size == 0:
+            return
+        lost_for = (t - c.lost_since[f, chosen]) * (cfg.target == "lost")
+        logit = cfg.accept_base + cfg.accept_bonds * c.grown_bond_mean(f, chosen) \
+            - cfg.accept_time * lost_for
+        accepted = chosen[model.rng.random(chosen.size) < 1 / (1 + np.exp(-logit))]
+        c.raise_to_one(c.trust[f], accepted, cfg.trust_gain)
+        c.raise_to_one(c.bond(f, "social"), accepted, cfg.social_gain)
+        c.raise_to_one(c.bond(f, "psychological"), accepted, cfg.psychological_gain)
+        if cfg.target == "lost":
+            c.offer_kind[f, accepted] = OFFER_RELATIONSHIP
+            c.offer_end[f, accepted] = t + 1 + cfg.offer_length
+        firm.count("contacts_accepted", accepted.size)

@@ -1,0 +1,50 @@
+"""Service and staff investment: spend per period sets each service dimension's target level.
+
+target_d = floor + (ceiling - floor) * (1 - exp(-spend_d * budget / scale)), and the level
+moves toward it by 1/lag per period (ODD 7.7): raising spend pays off slowly, cutting it
+lets the level decay just as slowly.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import Field
+
+from ..constants import DIMENSIONS
+from .base import Block, Strategy, StrategyConfig
+
+
+class Spend(Block):
+    """Money per period spent on each service dimension."""
+
+    value: float = Field(0.0, ge=0.0, le=1e12)
+    system: float = Field(0.0, ge=0.0, le=1e12)
+    people: float = Field(0.0, ge=0.0, le=1e12)
+
+
+class Config(StrategyConfig):
+    """YAML block ``type: service_investment``."""
+
+    type: Literal["service_investment"]
+    spend: Spend = Spend()
+    scale: float = Field(20_000.0, gt=0.0, le=1e12, description="spend reaching 63% of the range")
+    floor: float = Field(0.2, ge=0.0, le=1.0)
+    ceiling: float = Field(0.95, ge=0.0, le=1.0)
+    lag: float = Field(8.0, ge=1.0, le=10_000, description="periods to close the gap (1/rate)")
+
+
+class ServiceInvestment(Strategy):
+    """Spends on service and moves the firm's service levels toward what the spend buys."""
+
+    category = "service"
+
+    def act(self, firm, model) -> None:
+        """Spend and adjust service levels."""
+        cfg = self.cfg
+        budget = self.scale(firm) if cfg.in_force(model.t) else 0.0
+        spend = np.array([getattr(cfg.spend, d) for d in DIMENSIONS]) * budget
+        target = cfg.floor + (cfg.ceiling - cfg.floor) * (1 - np.exp(-spend / cfg.scale))
+        firm.service += (target - firm.service) / cfg.lag
+        firm.spend("service", float(spend.sum()))

@@ -1,0 +1,22 @@
+"""Trust (ODD 7.3): grows slowly with good experiences and falls fast after bad ones.
+
+With x_i = 2 s_i - 1 in [-1, 1] (transaction satisfaction rescaled):
+
+    T_if <- T_if + rho_up (1 - T_if) max(x_i, 0) - rho_down T_if max(-x_i, 0)
+
+with rho_down > rho_up. A customer turned away for lack of capacity has x_i = -rationed_penalty.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+F32 = np.float32
+
+
+def update_trust(c, f: int, ids, x: np.ndarray, p) -> None:
+    """Apply the asymmetric trust update to customers ``ids`` at firm ``f``."""
+    t = c.trust[f, ids]
+    up = F32(p.rate_up) * (1 - t) * np.maximum(x, 0)
+    down = F32(p.rate_down) * t * np.maximum(-x, 0)
+    c.trust[f, ids] = t + up - down
