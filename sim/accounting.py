@@ -1,9 +1,9 @@
 """Firm accounting (ODD 7.8): revenue minus costs, every period, exactly.
 
-    revenue  = sum of prices paid by served customers
-    cost     = n_served (c_var + sum_d c_d s_fd) + fixed + promotion + relationship + investment
-    profit   = revenue - cost;  cash <- cash + profit
-    unit_margin = (revenue - n_served (c_var + sum_d c_d s_fd)) / n_served
+revenue  = sum of prices paid by served customers
+cost     = n_served (c_var + sum_d c_d s_fd) + fixed + promotion + relationship + investment
+profit   = revenue - cost;  cash <- cash + profit
+unit_margin = (revenue - n_served (c_var + sum_d c_d s_fd)) / n_served
 """
 
 from __future__ import annotations

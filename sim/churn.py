@@ -19,8 +19,18 @@ import numpy as np
 
 from .choice import price_term
 from .constants import (
-    ACTIVE, CH_NEW, CH_PRICE, CH_RELATIONSHIP, CH_RETURNED, INC_NONE, LOST, NEVER, OFFER_NONE,
-    OFFER_PRICE, OFFER_RELATIONSHIP, REASONS,
+    ACTIVE,
+    CH_NEW,
+    CH_PRICE,
+    CH_RELATIONSHIP,
+    CH_RETURNED,
+    INC_NONE,
+    LOST,
+    NEVER,
+    OFFER_NONE,
+    OFFER_PRICE,
+    OFFER_RELATIONSHIP,
+    REASONS,
 )
 
 F32 = np.float32

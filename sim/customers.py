@@ -10,8 +10,19 @@ from __future__ import annotations
 import numpy as np
 
 from .constants import (
-    ACTIVE, AFFECTIVE_BONDS, BONDS, CH_INITIAL, CHANNELS, DIMENSIONS, GROWN_BONDS, INCIDENTS,
-    LOST, NEVER, OFFER_NONE, STATUS_NAMES, STRUCTURAL_BONDS,
+    ACTIVE,
+    AFFECTIVE_BONDS,
+    BONDS,
+    CH_INITIAL,
+    CHANNELS,
+    DIMENSIONS,
+    GROWN_BONDS,
+    INCIDENTS,
+    LOST,
+    NEVER,
+    OFFER_NONE,
+    STATUS_NAMES,
+    STRUCTURAL_BONDS,
 )
 
 F32 = np.float32
@@ -21,7 +32,8 @@ PAIR_INTS = (("status", np.int8), ("acquired", np.int16), ("lost_since", np.int1
              ("last_visit", np.int16), ("channel", np.int8), ("offer_kind", np.int8),
              ("offer_end", np.int16), ("incident", np.int8), ("incident_t", np.int16))
 BYTES_PER_CUSTOMER = 4 * 6 + 1 + 1
-BYTES_PER_PAIR = 4 * (len(PAIR_FLOATS) + len(BONDS)) + sum(np.dtype(d).itemsize for _, d in PAIR_INTS)
+BYTES_PER_PAIR = (4 * (len(PAIR_FLOATS) + len(BONDS))
+                  + sum(np.dtype(d).itemsize for _, d in PAIR_INTS))
 
 
 def estimate_bytes(n_customers: int, n_firms: int) -> int:
@@ -79,16 +91,19 @@ class Customers:
         firm_ids = [f.id for f in scenario.firms]
         shares = [scenario.market.initial.get(fid) for fid in firm_ids]
         active = np.array([s.active if s else 0.0 for s in shares])
-        current = rng.choice(len(active) + 1, size=n, p=np.append(active, max(0.0, 1 - active.sum())))
+        none = max(0.0, 1 - active.sum())
+        current = rng.choice(len(active) + 1, size=n, p=np.append(active, none))
         for f, firm in enumerate(scenario.firms):
             s = shares[f]
             is_active = current == f
             lost_p = 0.0 if s is None or s.active >= 1 else s.lost / (1 - s.active)
             is_lost = ~is_active & (rng.random(n) < lost_p)
             self.status[f] = np.where(is_active, ACTIVE, np.where(is_lost, LOST, NEVER))
-            quality = sum(w * getattr(firm.service, d) for w, d in zip(self.weights, DIMENSIONS))
+            quality = sum(w * getattr(firm.service, d)
+                          for w, d in zip(self.weights, DIMENSIONS))
             by_status = {NEVER: (ini.trust_never, ini.satisfaction_never, 0.0),
-                         ACTIVE: (ini.trust_active, ini.satisfaction_active, ini.grown_bonds_active),
+                         ACTIVE: (ini.trust_active, ini.satisfaction_active,
+                                  ini.grown_bonds_active),
                          LOST: (ini.trust_lost, ini.satisfaction_lost, ini.grown_bonds_lost)}
             for code, (trust, sat, grown) in by_status.items():
                 sel = self.status[f] == code
@@ -131,7 +146,7 @@ class Customers:
 
     @staticmethod
     def raise_to_one(arr: np.ndarray, idx, gain: float) -> None:
-        """x <- x + gain * (1 - x) for the customers ``idx`` (a bounded boost)."""
+        """X <- x + gain * (1 - x) for the customers ``idx`` (a bounded boost)."""
         arr[idx] += F32(gain) * (1 - arr[idx])
 
     def counts(self, f: int) -> dict:

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import accounting, bonds, churn, experience, trust
 from .choice import choose, ration
-from .constants import ACTIVE, CH_PRICE, CH_RELATIONSHIP, INC_INCONVENIENCE, LOST, REASONS
+from .constants import ACTIVE, CH_PRICE, CH_RELATIONSHIP, INC_INCONVENIENCE, LOST
 from .customers import Customers
 from .firm import Firm
 from .metrics import COLUMNS

@@ -97,7 +97,9 @@ def _child(node, part, loc, file, expr):
         if part.lstrip("-").isdigit() and -len(node) <= int(part) < len(node):
             return node[int(part)], int(part) % len(node)
         for i, item in enumerate(node):
-            if isinstance(item, dict) and part in (item.get("id"), item.get("name"), item.get("type")):
+            keys = (item.get("id"), item.get("name"), item.get("type")) if isinstance(item, dict) \
+                else ()
+            if part in keys:
                 return item, i
         names = [str(it.get("id") or it.get("name") or it.get("type")) for it in node
                  if isinstance(it, dict)]
