@@ -77,7 +77,8 @@ def parse_follow(text: str, scenario, file: str) -> list[int]:
     try:
         ids = [int(x) for x in text.split(",") if x.strip()]
     except ValueError:
-        raise InputError(file, [Problem("--follow", f"expected integers like 3,17, got {text!r}")]) from None
+        msg = f"expected integers like 3,17, got {text!r}"
+        raise InputError(file, [Problem("--follow", msg)]) from None
     n = scenario.market.customers
     bad = [i for i in ids if not 0 <= i < n]
     if bad:
