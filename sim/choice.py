@@ -2,11 +2,12 @@
 
 Deterministic utility of firm f for customer i:
 
-    V_if = b_Q E_if + b_T T_if + b_A A_if + b_C C_if + delta [last_i = f]
+    V_if = b_Q E_if + b_T T_if + b_A A_if + b_C C_if [active_if] + delta [last_i = f]
            - beta_i (p_if + R_if) / p_norm
     R_if = lambda_loss max(p_if - r_i, 0) - lambda_gain max(r_i - p_if, 0)
 
-and V_i0 = u0_i for the outside option. Customers choose by multinomial logit with
+and V_i0 = u0_i for the outside option. Calculative commitment (structural lock-in) counts
+only toward the firm the customer is active at: it is a cost of leaving, not a reason to join. Customers choose by multinomial logit with
 temperature theta: P(f) = exp(V_if / theta) / sum_g exp(V_ig / theta).
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .constants import OFFER_PRICE
+from .constants import ACTIVE, OFFER_PRICE
 
 F32 = np.float32
 
@@ -41,7 +42,8 @@ def utilities(c, prices: np.ndarray, idx, p, price_norm: float) -> np.ndarray:
         v = F32(p.beta_quality) * c.expectation[f, idx]
         v += F32(p.beta_trust) * c.trust[f, idx]
         v += F32(p.beta_affective) * c.affective[f, idx]
-        v += F32(p.beta_calculative) * c.calculative[f, idx]
+        locked = c.calculative[f, idx] * (c.status[f, idx] == ACTIVE)
+        v += F32(p.beta_calculative) * locked
         v[last == f] += F32(p.inertia)
         v -= price_term(prices[f], ref, beta, p)
         out[f] = v
