@@ -150,7 +150,7 @@ def _problem(err, model, data, lines) -> Problem:
     if kind == "missing":
         return Problem(path, "required field is missing", line)
     msg = msg.removeprefix("Value error, ")
-    return Problem(path, msg, line, node, has_value=True)
+    return Problem(path, msg, line, node, has_value=not isinstance(node, (dict, list)))
 
 
 def _data_loc(loc, data):

@@ -9,9 +9,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..strategies import StrategyConfig
+from .events import Event, check_events
+from .mechanisms import CohortParams, LoyaltyTypeParams, TurnoverParams
+from .social import (
+    AwarenessParams,
+    ComplaintParams,
+    ContagionParams,
+    NetworkParams,
+    WomParams,
+)
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Positive = Annotated[float, Field(gt=0.0)]
@@ -102,15 +111,16 @@ class Market(Strict):
     segments: list[Segment] = Field(min_length=1)
     initial: dict[str, InitialStatus] = Field(default_factory=dict)
 
-    @model_validator(mode="after")
-    def _shares_sum_to_one(self) -> Market:
-        total = sum(s.share for s in self.segments)
+    @field_validator("segments")
+    @classmethod
+    def _shares_sum_to_one(cls, segments: list[Segment]) -> list[Segment]:
+        total = sum(s.share for s in segments)
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"segment shares must sum to 1, they sum to {total:g}")
-        names = [s.name for s in self.segments]
+        names = [s.name for s in segments]
         if len(set(names)) != len(names):
             raise ValueError(f"segment names must be unique, got {names}")
-        return self
+        return segments
 
 
 class Costs(Strict):
@@ -132,6 +142,8 @@ class Firm(Strict):
     cash: float = Field(0.0, ge=-1e15, le=1e15)
     costs: Costs = Costs()
     bonds: Bonds = Bonds()
+    awareness: Unit = Field(1.0, description="share of never-customers who know the firm at "
+                                             "t = 0 (used when params.awareness is enabled)")
     strategies: list[StrategyConfig] = Field(default_factory=list)
 
 
@@ -205,6 +217,14 @@ class Params(Strict):
     trust: TrustParams = TrustParams()
     bonds: BondParams = BondParams()
     churn: ChurnParams = ChurnParams()
+    network: NetworkParams = NetworkParams()
+    wom: WomParams = WomParams()
+    awareness: AwarenessParams = AwarenessParams()
+    contagion: ContagionParams = ContagionParams()
+    complaints: ComplaintParams = ComplaintParams()
+    loyalty_types: LoyaltyTypeParams = LoyaltyTypeParams()
+    turnover: TurnoverParams = TurnoverParams()
+    cohorts: CohortParams = CohortParams()
 
 
 class Initial(Strict):
@@ -235,6 +255,8 @@ class Scenario(Strict):
     firms: list[Firm] = Field(min_length=1, max_length=64)
     initial: Initial = Initial()
     params: Params = Params()
+    events: list[Event] = Field(default_factory=list,
+                                description="timeline of events (docs/ODD.md 7.13)")
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -250,4 +272,5 @@ class Scenario(Strict):
         for fid, s in self.market.initial.items():
             if s.active + s.lost > 1.0 + 1e-9:
                 raise ValueError(f"market.initial.{fid}: active + lost must be at most 1")
+        check_events(self)
         return self
