@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .constants import GROWN_BONDS
+from .constants import AFFECTIVE_BONDS, GROWN_BONDS
 from .customers import BOND_INDEX
 
 F32 = np.float32
 KNOW, SOCIAL, PSY = (BOND_INDEX[b] for b in GROWN_BONDS)
+AFFECTIVE_ROWS = sorted(BOND_INDEX[b] for b in AFFECTIVE_BONDS)
+# the affective bonds are contiguous rows of ``bonds``: one reduction sums them
+assert AFFECTIVE_ROWS == list(range(AFFECTIVE_ROWS[0], AFFECTIVE_ROWS[-1] + 1))
 
 
 def decay(c, p) -> None:
@@ -46,14 +49,13 @@ def grow(c, f: int, ids, x: np.ndarray, people_level: float, p) -> None:
 
 def update_affective(c, p) -> None:
     """Move affective commitment toward its target for every customer and firm."""
-    rows = c.affective_bond_rows()
-    omega = F32(p.affective_satisfaction_weight)
+    first, last = AFFECTIVE_ROWS[0], AFFECTIVE_ROWS[-1] + 1
+    omega, alpha = F32(p.affective_satisfaction_weight), F32(p.affective_adjust)
+    target = np.empty(c.n, F32)
     for f in range(c.n_firms):
-        target = c.bonds[f, rows[0]].copy()
-        for r in rows[1:]:
-            target += c.bonds[f, r]
-        target *= (1 - omega) / len(rows)
+        np.add.reduce(c.bonds[f, first:last], axis=0, out=target)
+        target *= (1 - omega) / (last - first)
         target += omega * c.satisfaction[f]
         target -= c.affective[f]
-        target *= F32(p.affective_adjust)
+        target *= alpha
         c.affective[f] += target
