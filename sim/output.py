@@ -51,16 +51,16 @@ def summary(result) -> str:
     lines = [f"{sc.name}: seed {result.seed}, {h} {sc.period}s, "
              f"{sc.market.customers:,} customers",
              "",
-             f"{'firm':<12}{'active':>8}{'share':>8}{'churn/period':>14}{'won back':>10}"
+             f"{'firm':<12}{'active':>8}{'share':>8}{'churn/period':>14}{'won back':>12}"
              f"{'cum. profit':>14}{'service':>14}{'satisf.':>9}{'trust':>7}",
-             f"{'':<12}{'(end)':>8}{'(late)':>8}{'(late)':>14}{'(first 12)':>10}"
+             f"{'':<12}{'(end)':>8}{'(late)':>8}{'(late)':>14}{'(first 12)':>12}"
              f"{'(end)':>14}{'(start->end)':>14}{'(end)':>9}{'(end)':>7}"]
     for fid, g in df.groupby("firm", sort=False):
         g = g.set_index("period")
         lines.append(
             f"{fid:<12}{int(g.customers_active.iloc[-1]):>8}"
-            f"{g.market_share.loc[late:].mean():>8.2f}{g.churn_rate.loc[late:].mean():>13.2%} "
-            f"{int(g.won_back.loc[:11].sum()):>10}{g.cumulative_profit.iloc[-1]:>14,.0f}"
+            f"{g.market_share.loc[late:].mean():>8.2f}{g.churn_rate.loc[late:].mean():>14.2%}"
+            f"{int(g.won_back.loc[:11].sum()):>12}{g.cumulative_profit.iloc[-1]:>14,.0f}"
             f"{g.service_mean.iloc[0]:>8.2f}->{g.service_mean.iloc[-1]:.2f}"
             f"{g.satisfaction_mean.iloc[-1]:>9.2f}{g.trust_mean.iloc[-1]:>7.2f}")
     lines += ["", "Why customers were lost (share of all losses over the run):"]
