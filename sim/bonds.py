@@ -53,7 +53,10 @@ def update_affective(c, p) -> None:
     omega, alpha = F32(p.affective_satisfaction_weight), F32(p.affective_adjust)
     target = np.empty(c.n, F32)
     for f in range(c.n_firms):
-        np.add.reduce(c.bonds[f, first:last], axis=0, out=target)
+        rows = c.bonds[f]
+        np.add(rows[first], rows[first + 1], out=target)
+        for r in range(first + 2, last):
+            target += rows[r]
         target *= (1 - omega) / (last - first)
         target += omega * c.satisfaction[f]
         target -= c.affective[f]
