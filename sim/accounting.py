@@ -2,6 +2,8 @@
 
 revenue  = sum of prices paid by served customers
 cost     = n_served (c_var + sum_d c_d s_fd) + fixed + promotion + relationship + investment
+           + advertising + complaint handling + redress + loyalty programme
+           (fixed cost is not charged while the firm is closed: events firm_enter / firm_exit)
 profit   = revenue - cost;  cash <- cash + profit
 unit_margin = (revenue - n_served (c_var + sum_d c_d s_fd)) / n_served
 """
@@ -9,7 +11,8 @@ unit_margin = (revenue - n_served (c_var + sum_d c_d s_fd)) / n_served
 from __future__ import annotations
 
 COST_COLUMNS = ("cost_variable", "cost_service", "cost_fixed", "cost_promotion",
-                "cost_relationship", "cost_investment")
+                "cost_relationship", "cost_investment", "cost_advertising", "cost_complaints",
+                "cost_redress", "cost_programme")
 
 
 def settle(firm, served: int, revenue: float) -> dict:
@@ -18,10 +21,14 @@ def settle(firm, served: int, revenue: float) -> dict:
     costs = {
         "cost_variable": served * firm.cfg.costs.variable,
         "cost_service": served * unit_service,
-        "cost_fixed": firm.cfg.costs.fixed,
+        "cost_fixed": firm.cfg.costs.fixed if firm.available else 0.0,
         "cost_promotion": firm.spent["promotion"],
         "cost_relationship": firm.spent["relationship"],
         "cost_investment": firm.spent["service"],
+        "cost_advertising": firm.spent["advertising"],
+        "cost_complaints": firm.spent["complaints"],
+        "cost_redress": firm.spent["redress"],
+        "cost_programme": firm.spent["programme"],
     }
     cost_total = sum(costs.values())
     profit = revenue - cost_total

@@ -7,8 +7,10 @@ Deterministic utility of firm f for customer i:
     R_if = lambda_loss max(p_if - r_i, 0) - lambda_gain max(r_i - p_if, 0)
 
 and V_i0 = u0_i for the outside option. Calculative commitment (structural lock-in) counts
-only toward the firm the customer is active at: it is a cost of leaving, not a reason to join. Customers choose by multinomial logit with
-temperature theta: P(f) = exp(V_if / theta) / sum_g exp(V_ig / theta).
+only toward the firm the customer is active at: it is a cost of leaving, not a reason to
+join. Customers choose by multinomial logit with temperature theta:
+P(f) = exp(V_if / theta) / sum_g exp(V_ig / theta). A customer unaware of firm f (a_if = 0, sim/wom.py) cannot choose it: V_if is set to -1e4; so is V_if of a closed
+firm (sim/events.py). A loyalty programme member's p_if is the member price.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from .constants import ACTIVE, OFFER_PRICE
+from .wom import gate
 
 F32 = np.float32
 
@@ -29,6 +32,8 @@ def offered_prices(c, firms, idx, t: int) -> np.ndarray:
         if firm.offer_discount > 0:
             has_offer = (c.offer_kind[f, idx] == OFFER_PRICE) & (c.offer_end[f, idx] > t)
             out[f, has_offer] = min(base, firm.price * (1 - firm.offer_discount))
+        if firm.price_factor is not None:  # member prices (strategies/loyalty_programme.py)
+            out[f] *= firm.price_factor(idx)
     return out
 
 
@@ -81,6 +86,10 @@ def choose(c, firms, rng: np.random.Generator, p, price_norm: float, t: int):
     idx = np.flatnonzero(rng.random(c.n, dtype=F32) < c.need_prob)
     prices = offered_prices(c, firms, idx, t)
     v = utilities(c, prices, idx, p, price_norm)
+    gate(v, c.aware, idx)
+    for f, firm in enumerate(firms):
+        if not firm.available:  # closed firm (sim/events.py)
+            v[f] = F32(-1e4)
     choice = logit_choice(v, c.outside_utility[idx], p.temperature, rng.random(idx.size, dtype=F32))
     return idx, choice, prices, v
 

@@ -22,11 +22,16 @@ CH_INITIAL, CH_NEW, CH_PRICE, CH_RELATIONSHIP, CH_RETURNED = range(5)
 OFFER_NONE, OFFER_PRICE, OFFER_RELATIONSHIP = 0, 1, 2
 
 # Incidents remembered per customer and firm (they give churn its reason).
-INCIDENTS = ("none", "core_failure", "encounter_failure", "inconvenience", "response_to_failure")
-INC_NONE, INC_CORE, INC_ENCOUNTER, INC_INCONVENIENCE, INC_RESPONSE = range(5)
+INCIDENTS = ("none", "core_failure", "encounter_failure", "inconvenience", "response_to_failure",
+             "ethical")
+INC_NONE, INC_CORE, INC_ENCOUNTER, INC_INCONVENIENCE, INC_RESPONSE, INC_ETHICAL = range(6)
 
 # Keaveney's switching reasons; each loss is counted under exactly one.
 REASONS = (
     "price", "core_failure", "encounter_failure", "inconvenience",
     "response_to_failure", "competition", "ethical", "involuntary",
 )
+
+# A customer's latest complaint to a firm (sim/complaints.py).
+COMPLAINT_STATES = ("none", "pending", "resolved_fast", "resolved", "unresolved")
+CP_NONE, CP_PENDING, CP_FAST, CP_RESOLVED, CP_UNRESOLVED = range(5)

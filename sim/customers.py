@@ -15,6 +15,7 @@ from .constants import (
     BONDS,
     CH_INITIAL,
     CHANNELS,
+    COMPLAINT_STATES,
     DIMENSIONS,
     GROWN_BONDS,
     INCIDENTS,
@@ -27,10 +28,12 @@ from .constants import (
 
 F32 = np.float32
 BOND_INDEX = {name: k for k, name in enumerate(BONDS)}
-PAIR_FLOATS = ("trust", "satisfaction", "expectation", "affective", "calculative")
+GROWN_ROWS = [BOND_INDEX[b] for b in GROWN_BONDS]
+PAIR_FLOATS = ("trust", "satisfaction", "expectation", "affective", "calculative", "exposure")
 PAIR_INTS = (("status", np.int8), ("acquired", np.int16), ("lost_since", np.int16),
              ("last_visit", np.int16), ("channel", np.int8), ("offer_kind", np.int8),
-             ("offer_end", np.int16), ("incident", np.int8), ("incident_t", np.int16))
+             ("offer_end", np.int16), ("incident", np.int8), ("incident_t", np.int16),
+             ("aware", np.int8), ("complaint", np.int8))
 BYTES_PER_CUSTOMER = 4 * 6 + 1 + 1
 BYTES_PER_PAIR = (4 * (len(PAIR_FLOATS) + len(BONDS))
                   + sum(np.dtype(d).itemsize for _, d in PAIR_INTS))
@@ -68,6 +71,7 @@ class Customers:
             setattr(self, name, np.zeros((n_firms, n), F32))
         for name, dtype in PAIR_INTS:
             setattr(self, name, np.zeros((n_firms, n), dtype))
+        self.aware.fill(1)  # sim/wom.py draws awareness when params.awareness is enabled
         self.bonds = np.zeros((n_firms, len(BONDS), n), F32)
         self._init_history(scenario, rng)
 
@@ -131,8 +135,11 @@ class Customers:
 
     def grown_bond_mean(self, f: int, idx) -> np.ndarray:
         """Mean of the grown bonds (knowledge, social, psychological) for customers ``idx``."""
-        rows = [BOND_INDEX[b] for b in GROWN_BONDS]
-        return self.bonds[f][rows][:, idx].mean(axis=0)
+        b = self.bonds[f]
+        total = b[GROWN_ROWS[0], idx]
+        for row in GROWN_ROWS[1:]:
+            total += b[row, idx]
+        return total / len(GROWN_ROWS)
 
     def update_calculative(self, weights=None) -> None:
         """C_if: mean of the structural bonds, the cost-benefit lock-in (ODD 7.4)."""
@@ -184,6 +191,8 @@ class Customers:
                 "offer": ("none", "price", "relationship")[self.offer_kind[f, i]]
                 if self.offer_kind[f, i] != OFFER_NONE else None,
                 "last_incident": INCIDENTS[self.incident[f, i]],
+                "aware": bool(self.aware[f, i]),
+                "complaint": COMPLAINT_STATES[self.complaint[f, i]],
             }
         return out
 

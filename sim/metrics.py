@@ -2,6 +2,7 @@
 
 from .accounting import COST_COLUMNS
 from .constants import REASONS
+from .lifecycle import COLUMNS as LIFECYCLE_COLUMNS
 
 COLUMNS = (
     "period", "firm", "customers_active", "customers_lost", "active_start", "lost_pool_start",
@@ -17,4 +18,10 @@ COLUMNS = (
     "active_won_price", "active_won_relationship", "lost_won_price", "lost_won_relationship",
     "tenure_lost_won_price", "tenure_lost_won_relationship",
     *(f"lost_{r}" for r in REASONS),
+    # social mechanisms (sim/social.py, ODD 7.10-7.13)
+    "complaints", "complaints_resolved", "complaints_resolved_fast", "complaints_unresolved",
+    "complaints_pending", "wom_positive", "wom_negative", "lost_contagion", "ads_reached",
+    "aware_share", "nps",
+    # customer lifecycle (sim/lifecycle.py): programme, PDCA, loyalty types, CLV, turnover, events
+    *LIFECYCLE_COLUMNS,
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from . import accounting, bonds, churn, experience, trust
+from . import accounting, bonds, churn, experience, lifecycle, social, trust
 from .choice import choose, ration
 from .constants import ACTIVE, CH_PRICE, CH_RELATIONSHIP, INC_INCONVENIENCE, LOST
 from .customers import Customers
@@ -39,6 +39,8 @@ class Market(mesa.Model):
         self.firms = [Firm(self, cfg, k) for k, cfg in enumerate(scenario.firms)]
         self.firm_ids = [f.fid for f in self.firms]
         self.customers = Customers(scenario, self.rng)
+        social.init(self)
+        lifecycle.init(self)
         self.followed = [int(i) for i in follow]
         for i in self.followed:
             self.customers.view(i, self.firm_ids, 0)  # fail early on a bad index
@@ -54,8 +56,9 @@ class Market(mesa.Model):
     def step(self) -> None:
         """Advance the market by one period."""
         c, p, t = self.customers, self.params, self.t
-        start = [(int((c.status[f] == ACTIVE).sum()), int((c.status[f] == LOST).sum()))
+        start = [(np.count_nonzero(c.status[f] == ACTIVE), np.count_nonzero(c.status[f] == LOST))
                  for f in range(len(self.firms))]
+        lifecycle.start_step(self)
         for firm in self.firms:
             firm.act()
         idx, choice, prices, v = choose(c, self.firms, self.rng, p.choice, self.price_norm, t)
@@ -63,11 +66,14 @@ class Market(mesa.Model):
         bonds.decay(c, p.bonds)
         bonds.update_affective(c, p.bonds)
         served_pos = np.concatenate([r.pop("_pos") for r in rows])
+        social.before_losses(self)
         for firm, row in zip(self.firms, rows):
             row.update(self._losses(firm, idx, served_pos, v, prices))
+        lifecycle.after_losses(self, idx, rows)
         total_served = sum(r["served"] for r in rows)
         for firm, row, (active0, lost0) in zip(self.firms, rows, start):
             self._finish_row(firm, row, active0, lost0, total_served)
+        social.end_step(self, rows)
         self.datacollector.collect(self)
         self._log_followed(idx, choice)
         self.t += 1
@@ -85,6 +91,8 @@ class Market(mesa.Model):
         trust.update_trust(c, f, ids, x, p.trust)
         bonds.grow(c, f, ids, x, firm.service[2], p.bonds)
         experience.forget_incidents(c, f, ids, s, t, p.churn.incident_memory)
+        social.after_serve(self, f, ids, s, failed)
+        lifecycle.after_serve(self, firm, pos, ids, paid)
         turned = idx[away]
         trust.update_trust(c, f, turned, np.full(turned.size, -p.trust.rationed_penalty, F32),
                            p.trust)
@@ -109,6 +117,8 @@ class Market(mesa.Model):
         why = churn.reasons(c, f, la_ids, la_price, t, p.churn.incident_memory)
         for k, n in churn.lose(c, f, la_ids, why, t).items():
             out[k] += n
+        for k, n in social.extra_losses(self, firm).items():
+            out[k] = out.get(k, 0) + n
         return out
 
     def _finish_row(self, firm, row, active0: int, lost0: int, total_served: int) -> None:
@@ -120,7 +130,8 @@ class Market(mesa.Model):
         active = status == ACTIVE
         row.update(
             period=self.t, firm=firm.fid,
-            customers_active=int(active.sum()), customers_lost=int((status == LOST).sum()),
+            customers_active=np.count_nonzero(active),
+            customers_lost=np.count_nonzero(status == LOST),
             active_start=active0, lost_pool_start=lost0,
             retention_rate=1 - row["lost"] / active0 if active0 else float("nan"),
             churn_rate=row["lost"] / active0 if active0 else float("nan"),
@@ -128,8 +139,8 @@ class Market(mesa.Model):
             market_share=row["served"] / total_served if total_served else float("nan"),
             satisfaction_mean=_mean(c.satisfaction[f], active),
             trust_mean=_mean(c.trust[f], active),
-            active_won_price=int((active & (channel == CH_PRICE)).sum()),
-            active_won_relationship=int((active & (channel == CH_RELATIONSHIP)).sum()),
+            active_won_price=np.count_nonzero(active & (channel == CH_PRICE)),
+            active_won_relationship=np.count_nonzero(active & (channel == CH_RELATIONSHIP)),
             price=firm.price, general_discount=firm.general_discount,
             service_value=firm.service[0], service_system=firm.service[1],
             service_people=firm.service[2], service_mean=float(firm.service.mean()),
@@ -139,6 +150,8 @@ class Market(mesa.Model):
             **{k: firm.counters.get(k, 0) for k in ("offers_price", "contacts",
                                                      "contacts_accepted", "budget_cuts")},
         )
+        row.update(social.columns(self, firm))
+        row.update(lifecycle.columns(self, firm, row))
         firm.metrics = {k: row.get(k, 0) for k in COLUMNS}
 
     def _log_followed(self, idx, choice) -> None:
@@ -160,5 +173,5 @@ class Market(mesa.Model):
 
 def _mean(values: np.ndarray, mask: np.ndarray) -> float:
     """Mean of ``values`` where ``mask`` holds (NaN if nowhere)."""
-    n = int(mask.sum())
-    return float(values[mask].sum(dtype=np.float64) / n) if n else float("nan")
+    n = np.count_nonzero(mask)
+    return float((values * mask).sum() / n) if n else float("nan")

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..strategies import StrategyConfig
 from .events import Event, check_events
-from .mechanisms import CohortParams, LoyaltyTypeParams, TurnoverParams
+from .mechanisms import CohortParams, LoyaltyTypeParams, TurnoverParams, check_strategies
 from .social import (
     AwarenessParams,
     ComplaintParams,
@@ -273,4 +273,5 @@ class Scenario(Strict):
             if s.active + s.lost > 1.0 + 1e-9:
                 raise ValueError(f"market.initial.{fid}: active + lost must be at most 1")
         check_events(self)
+        check_strategies(self)
         return self

@@ -8,7 +8,16 @@ from typing import Annotated, Union
 
 from pydantic import Field
 
-from . import budget, price_promotion, relationship, service
+from . import (
+    advertising,
+    budget,
+    complaint_handling,
+    loyalty_programme,
+    pdca,
+    price_promotion,
+    relationship,
+    service,
+)
 from .base import Strategy
 
 REGISTRY = {
@@ -16,6 +25,10 @@ REGISTRY = {
     "relationship_investment": (relationship.Config, relationship.RelationshipInvestment),
     "service_investment": (service.Config, service.ServiceInvestment),
     "budget_rule": (budget.Config, budget.BudgetRule),
+    "complaint_handling": (complaint_handling.Config, complaint_handling.ComplaintHandling),
+    "advertising": (advertising.Config, advertising.Advertising),
+    "loyalty_programme": (loyalty_programme.Config, loyalty_programme.LoyaltyProgramme),
+    "pdca": (pdca.Config, pdca.Pdca),
 }
 
 StrategyConfig = Annotated[

@@ -1,0 +1,46 @@
+"""Complaint handling: how fast and how well a firm answers complaints (ODD 7.13).
+
+Each period the firm answers up to ``capacity`` queued complaints (first come, first served);
+an answer resolves the problem with probability ``quality``. Costs: ``cost_per_slot`` per unit
+of capacity per period plus ``cost_per_complaint`` per answer (``cost_complaints``), and
+``redress`` per resolved complaint (``cost_redress``: a refund, a replacement). The budget rule
+scales capacity through the "relationship" budget.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .. import complaints
+from .base import Strategy, StrategyConfig
+
+
+class Config(StrategyConfig):
+    """YAML block ``type: complaint_handling``."""
+
+    type: Literal["complaint_handling"]
+    capacity: int = Field(50, ge=0, le=1_000_000_000, description="complaints answered per period")
+    quality: float = Field(0.8, ge=0.0, le=1.0,
+                           description="chance an answer resolves the problem (the policy)")
+    redress: float = Field(0.0, ge=0.0, le=1e9, description="money per resolved complaint")
+    cost_per_complaint: float = Field(20.0, ge=0.0, le=1e9, description="handling cost per answer")
+    cost_per_slot: float = Field(0.0, ge=0.0, le=1e9,
+                                 description="staff cost per unit of capacity per period")
+
+
+class ComplaintHandling(Strategy):
+    """Answers the firm's complaint queue within its capacity."""
+
+    category = "relationship"
+
+    def act(self, firm, model) -> None:
+        """Answer this period's complaints and pay for it."""
+        cfg = self.cfg
+        if not cfg.in_force(model.t) or not model.params.complaints.enabled:
+            return
+        capacity = int(cfg.capacity * self.scale(firm))
+        answered, resolved = complaints.handle(model, firm, capacity, cfg.quality)
+        firm.spend("complaints", capacity * cfg.cost_per_slot + answered * cfg.cost_per_complaint)
+        firm.spend("redress", resolved * cfg.redress)
