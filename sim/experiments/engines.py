@@ -1,0 +1,179 @@
+"""Engines that execute runs: local worker processes, or a Dask distributed cluster.
+
+Both call ``on_outcome(task, outcome)`` in the calling process as each run finishes, in any
+order; results do not depend on the engine because every run carries its own seed.
+A run whose worker process dies is retried (in isolation for the local engine, so the run
+that kills its worker is the one charged); after ``max_attempts`` it is recorded as failed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from .worker import RunOutcome, execute_run
+
+ENGINES = ("local", "dask")
+
+
+def default_workers() -> int:
+    """One worker per core available to this process."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def died(task, attempts: int, why: str) -> RunOutcome:
+    """The outcome of a run whose worker died ``attempts`` times."""
+    return RunOutcome(task.run, False, None, f"WorkerDied: {why} ({attempts} attempts)")
+
+
+class LocalEngine:
+    """A pool of local worker processes (``spawn`` start method: safe with threads).
+
+    Args:
+        workers: Number of processes (default: one per core).
+        max_attempts: Tries of a run whose worker process dies.
+    """
+
+    def __init__(self, workers: int | None = None, max_attempts: int = 3):
+        self.workers = workers or default_workers()
+        self.max_attempts = max_attempts
+        self.context = multiprocessing.get_context("spawn")
+
+    def run(self, tasks, on_outcome) -> None:
+        """Run every task; call ``on_outcome`` for each as it finishes."""
+        pending, attempts, self._suspects = deque(tasks), {}, set()
+        while pending:
+            pool = ProcessPoolExecutor(self.workers, mp_context=self.context)
+            try:
+                lost = self._drain(pool, pending, on_outcome)
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+            for task in reversed(lost):
+                attempts[task.run] = attempts.get(task.run, 0) + 1
+                if attempts[task.run] >= self.max_attempts:
+                    on_outcome(task, died(task, attempts[task.run], "worker process killed"))
+                else:
+                    self._suspects.add(task.run)
+                    pending.appendleft(task)
+
+    def _drain(self, pool, pending: deque, on_outcome) -> list:
+        """Feed ``pool`` until done or broken; return the tasks lost with a broken pool."""
+        inflight: dict = {}
+        while pending or inflight:
+            try:
+                self._fill(pool, pending, inflight)
+            except BrokenProcessPool:
+                return self._salvage(inflight, on_outcome)
+            done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+            if any(isinstance(f.exception(), BrokenProcessPool) for f in done):
+                return self._salvage(inflight, on_outcome)
+            for fut in done:
+                on_outcome(inflight.pop(fut), fut.result())
+        return []
+
+    def _fill(self, pool, pending: deque, inflight: dict) -> None:
+        """Submit up to one task per worker; a retried task runs alone (to find the culprit)."""
+        while pending and len(inflight) < self.workers:
+            alone = any(t.run in self._suspects for t in inflight.values())
+            if alone or (pending[0].run in self._suspects and inflight):
+                return
+            fut = pool.submit(execute_run, pending[0])
+            inflight[fut] = pending.popleft()
+
+    @staticmethod
+    def _salvage(inflight: dict, on_outcome) -> list:
+        """Record the finished runs of a broken pool; return the others (to retry)."""
+        lost = []
+        for fut, task in inflight.items():
+            if fut.done() and fut.exception() is None:
+                on_outcome(task, fut.result())
+            else:
+                lost.append(task)
+        return lost
+
+
+class DaskEngine:
+    """A Dask distributed cluster: at ``scheduler``, or a LocalCluster on 127.0.0.1.
+
+    Args:
+        scheduler: Scheduler address (``tcp://host:8786``), or None for a local cluster.
+        workers: Worker processes of the local cluster (default: one per core).
+        max_attempts: Tries of a run whose worker dies (Dask's ``allowed-failures`` + 1).
+        client: An existing ``distributed.Client`` to use instead.
+    """
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None,
+                 max_attempts: int = 3, client=None):
+        self.scheduler, self.client = scheduler, client
+        self.workers = workers or default_workers()
+        self.max_attempts = max_attempts
+
+    def run(self, tasks, on_outcome) -> None:
+        """Run every task on the cluster; call ``on_outcome`` for each as it finishes."""
+        import dask
+
+        with dask.config.set({"distributed.scheduler.allowed-failures": self.max_attempts - 1}):
+            if self.client is not None:
+                return self._submit(self.client, tasks, on_outcome)
+            with self._connect() as client:
+                return self._submit(client, tasks, on_outcome)
+
+    def _connect(self):
+        """A client of the given scheduler or of a new loopback LocalCluster."""
+        from distributed import Client, LocalCluster
+
+        if self.scheduler:
+            return Client(self.scheduler, timeout="30s")
+        cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                               host="127.0.0.1", dashboard_address=None, silence_logs=40)
+        client = Client(cluster)
+        return _Owned(client, cluster)
+
+    def _submit(self, client, tasks, on_outcome) -> None:
+        """Submit every task and collect the outcomes as they complete."""
+        from distributed import as_completed
+        from distributed.scheduler import KilledWorker
+
+        tasks = list(tasks)
+        if not tasks:
+            return
+        token = os.urandom(4).hex()
+        futures = client.map(execute_run, tasks, key=[f"sim-run-{t.run}-{token}" for t in tasks],
+                             pure=False)
+        by_key = {f.key: t for f, t in zip(futures, tasks)}
+        for fut in as_completed(futures):
+            task = by_key[fut.key]
+            try:
+                outcome = fut.result()
+            except KilledWorker as e:
+                outcome = died(task, self.max_attempts, f"Dask worker killed: {e}")
+            on_outcome(task, outcome)
+            fut.release()
+
+
+class _Owned:
+    """A client together with the LocalCluster it owns (both closed on exit)."""
+
+    def __init__(self, client, cluster):
+        self.client, self.cluster = client, cluster
+
+    def __enter__(self):
+        return self.client
+
+    def __exit__(self, *exc):
+        self.client.close()
+        self.cluster.close()
+
+
+def make_engine(name: str, workers: int | None = None, scheduler: str | None = None,
+                max_attempts: int = 3, client=None):
+    """The engine called ``name`` ("local" or "dask")."""
+    if name == "dask":
+        return DaskEngine(scheduler, workers, max_attempts, client)
+    return LocalEngine(workers, max_attempts)

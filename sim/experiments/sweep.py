@@ -1,0 +1,184 @@
+"""Run a plan into a sweep folder: resume, record, show progress.
+
+The calling process is the only writer: workers return tables, this process writes each to
+its own file (atomically) and keeps the manifest up to date, so no two processes ever write
+the same file and a crash loses at most the runs in flight.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+from tqdm import tqdm
+
+from .. import __version__
+from ..scenario import InputError, Problem
+from .engines import make_engine
+from .plan import Plan
+from .store import (
+    MANIFEST,
+    clean_temporaries,
+    done_files,
+    read_manifest,
+    write_manifest,
+    write_run,
+    write_text,
+)
+
+FLUSH_SECONDS = 2.0
+
+
+@dataclass
+class SweepSummary:
+    """How a sweep went.
+
+    Attributes:
+        out: The sweep folder.
+        total: Runs in the plan.
+        ok: Runs with results (including those found on disk when resuming).
+        failed: Runs that failed (their errors are in the manifest).
+        skipped: Runs already done before this call (``--resume``).
+        seconds: Wall time of this call.
+    """
+
+    out: Path
+    total: int
+    ok: int
+    failed: int
+    skipped: int
+    seconds: float
+
+
+def run_sweep(plan: Plan, out, *, engine: str = "local", workers: int | None = None,
+              scheduler: str | None = None, resume: bool = False, progress: bool | None = None,
+              max_attempts: int = 3, client=None) -> SweepSummary:
+    """Run every run of ``plan`` not yet in ``out``; see ``docs/experiments.md``.
+
+    Args:
+        plan: A validated plan (``load_plan``).
+        out: Sweep folder (created; must be new or empty unless ``resume``).
+        engine: "local" (worker processes) or "dask".
+        workers: Worker processes (local engine and Dask LocalCluster; default one per core).
+        scheduler: Dask scheduler address (default: a LocalCluster on 127.0.0.1).
+        resume: Complete the sweep already in ``out``: run only what is missing.
+        progress: Show a progress bar (default: when stderr is a terminal).
+        max_attempts: Tries of a run whose worker process dies.
+        client: An existing ``distributed.Client`` (Dask engine).
+    """
+    start, out = time.perf_counter(), Path(out)
+    tasks = plan.tasks()
+    old = prepare(out, plan, resume)
+    done = done_files(out)
+    rec = Recorder(out, new_manifest(plan, tasks, engine, old, done), progress)
+    todo = [t for t in tasks if t.file not in done]
+    try:
+        make_engine(engine, workers, scheduler, max_attempts, client).run(todo, rec)
+    finally:
+        rec.close()
+    counts = rec.counts()
+    return SweepSummary(out, len(tasks), counts["ok"], counts["failed"], len(tasks) - len(todo),
+                        time.perf_counter() - start)
+
+
+def prepare(out: Path, plan: Plan, resume: bool) -> dict | None:
+    """Check the sweep folder; return the previous manifest when resuming one."""
+    has_manifest = (out / MANIFEST).is_file()
+    if has_manifest and not resume:
+        msg = "already holds a sweep: add --resume to complete it, or choose another --out"
+        raise InputError(str(out), [Problem("--out", msg)])
+    if not has_manifest and out.is_dir() and any(out.iterdir()):
+        raise InputError(str(out), [Problem("--out", "folder exists and is not empty (and holds "
+                                                     "no sweep to resume)")])
+    old = read_manifest(out) if has_manifest else None
+    if old and old["experiment"]["fingerprint"] != plan.fingerprint():
+        msg = ("the experiment (or its scenario) changed since this sweep started, so its runs "
+               "would not match; run it into a new folder")
+        raise InputError(plan.file, [Problem("--resume", msg)])
+    out.mkdir(parents=True, exist_ok=True)
+    clean_temporaries(out)
+    write_text(out / "experiment.yaml", yaml.safe_dump(plan.raw, sort_keys=False))
+    write_text(out / "scenario.yaml", yaml.safe_dump(plan.base, sort_keys=False))
+    return old
+
+
+def new_manifest(plan: Plan, tasks, engine: str, old: dict | None, done: set) -> dict:
+    """The manifest at the start of a (resumed) sweep; runs on disk are ``ok``."""
+    previous = {r["file"]: r for r in (old or {}).get("runs", [])}
+    exp = plan.experiment
+    runs = []
+    for t in tasks:
+        entry = {"run": t.run, "variant": t.variant, "variant_index": t.variant_index,
+                 "replication": t.replication, "seed": t.seed, "file": t.file,
+                 "status": "pending", "error": "", "seconds": None, "worker": ""}
+        if t.file in done:
+            entry.update({k: v for k, v in previous.get(t.file, {}).items()
+                          if k in ("seconds", "worker")}, status="ok")
+        runs.append(entry)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    return {
+        "experiment": {"name": exp.name, "file": plan.file, "fingerprint": plan.fingerprint(),
+                       "data": plan.raw},
+        "version": __version__, "created": (old or {}).get("created", now), "updated": now,
+        "engine": engine, "seed": exp.seed, "replications": exp.replications,
+        "common_random_numbers": exp.common_random_numbers,
+        "design": exp.design.model_dump(mode="json"),
+        "variants": [{"index": i, "name": p.name, "values": p.values, "overrides": p.overrides}
+                     for i, p in enumerate(plan.points)],
+        "runs": runs,
+    }
+
+
+class Recorder:
+    """Receives outcomes: writes results, updates the manifest and the progress bar."""
+
+    def __init__(self, out: Path, manifest: dict, progress: bool | None):
+        self.out, self.manifest = out, manifest
+        self.runs = {r["run"]: r for r in manifest["runs"]}
+        c = self.counts()
+        self.bar = tqdm(total=len(self.runs), initial=c["ok"], unit="run", desc="sweep",
+                        disable=None if progress is None else not progress, dynamic_ncols=True)
+        self.bar.set_postfix(done=c["ok"], failed=0)
+        self.last = 0.0
+        self.flush()
+
+    def __call__(self, task, outcome) -> None:
+        """Record one finished run."""
+        entry = self.runs[task.run]
+        if outcome.ok:
+            write_run(self.out, task.file, outcome.frame)
+        entry.update(status="ok" if outcome.ok else "failed", error=outcome.error,
+                     seconds=round(outcome.seconds, 3), worker=outcome.worker)
+        c = self.counts()
+        self.bar.set_postfix(done=c["ok"], failed=c["failed"], refresh=False)
+        self.bar.update(1)
+        if time.monotonic() - self.last > FLUSH_SECONDS:
+            self.flush()
+
+    def counts(self) -> dict:
+        """Runs by status."""
+        out = {"ok": 0, "failed": 0, "pending": 0}
+        for r in self.runs.values():
+            out[r["status"]] += 1
+        return out
+
+    def flush(self) -> None:
+        """Write the manifest now."""
+        self.manifest["counts"] = self.counts()
+        self.manifest["updated"] = datetime.now(UTC).isoformat(timespec="seconds")
+        write_manifest(self.out, self.manifest)
+        self.last = time.monotonic()
+
+    def close(self) -> None:
+        """Final manifest write; close the bar."""
+        self.flush()
+        self.bar.close()
+
+
+def remove_sweep(out: Path) -> None:
+    """Delete a sweep folder (used for temporary sweeps of the Python API)."""
+    shutil.rmtree(out, ignore_errors=True)
