@@ -1,0 +1,26 @@
+"""The patterns the validation suite checks, in the order of issue 4.
+
+A pattern is one module with a ``PATTERN``; adding one is adding its module name here.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from .base import Pattern
+
+MODULES = ("case", "heterogeneity", "arithmetic")
+
+
+def patterns() -> list[Pattern]:
+    """Every pattern, sorted by number."""
+    found = [importlib.import_module(f"{__package__}.{m}").PATTERN for m in MODULES]
+    return sorted(found, key=lambda p: p.number)
+
+
+def by_key(key: str) -> Pattern:
+    """The pattern called ``key``."""
+    for p in patterns():
+        if p.key == key:
+            return p
+    raise KeyError(f"no pattern {key!r}; patterns are {[p.key for p in patterns()]}")

@@ -1,0 +1,102 @@
+"""Tests of the validation suite: each pattern's measure, and ``validate --quick``."""
+
+import argparse
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import cli
+from sim.validation import case, registry
+from sim.validation.base import Outcome
+from sim.validation.cli import add_commands
+from sim.validation.runner import Report
+
+
+def _parser():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="command")
+    return ap, add_commands(sub)
+
+
+def test_validate_is_registered_as_extension():
+    assert "sim.validation.cli" in cli.EXTENSIONS
+    _, commands = _parser()
+    assert set(commands) == {"validate"}
+
+
+def test_validate_quick_runs_and_passes(tmp_path, capsys):
+    ap, commands = _parser()
+    argv = ["validate", "--quick", "--out", str(tmp_path)]
+    start = time.time()
+    status = commands["validate"](ap.parse_args(argv), argv)
+    elapsed = time.time() - start
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "PASSED" in out and elapsed < 120
+    table = pd.read_csv(tmp_path / "validation.csv")
+    assert {"pattern", "measured", "threshold", "share_passing"} <= set(table.columns)
+    assert (table.loc[table["criterion"] == "ALL", "share_passing"] >= 0.9).all()
+    assert len(table[table["criterion"] == "ALL"]) == len(registry.patterns())
+    seeds = pd.read_csv(tmp_path / "seeds.csv")
+    assert sorted(seeds["seed"].unique()) == [0, 1, 2]
+    md = (tmp_path / "validation.md").read_text()
+    assert "| pattern |" in md and "![" in md
+    for png in ("pattern1_case.png", "pattern4_heterogeneity.png", "pattern7_arithmetic.png"):
+        assert (tmp_path / png).stat().st_size > 10_000
+
+
+def test_unknown_pattern_is_an_input_error(tmp_path):
+    ap, commands = _parser()
+    argv = ["validate", "--quick", "--pattern", "nope", "--out", str(tmp_path)]
+    with pytest.raises(cli.InputError):
+        commands["validate"](ap.parse_args(argv), argv)
+
+
+def _traj(eaton_leads_then_loses=True):
+    periods = np.arange(40)
+    rows = []
+    for firm, won, churn, svc in (("nanyuan", 1, 0.01, 0.7), ("eaton", 3, 0.03, 0.4)):
+        cum = (periods - 20.0) ** 2 if firm == "eaton" else np.full(40, 150.0)
+        if not eaton_leads_then_loses and firm == "nanyuan":
+            cum = cum - 1000
+        for t in periods:
+            rows.append({"period": t, "firm": firm, "won_back": won,
+                         "churn_rate": churn, "cumulative_profit": cum[t],
+                         "service_mean": 0.7 if t == 0 else svc,
+                         "lost_won_price": 2 * (firm == "eaton"),
+                         "tenure_lost_won_price": 10 * (firm == "eaton"),
+                         "lost_won_relationship": 2 * (firm == "nanyuan"),
+                         "tenure_lost_won_relationship": 40 * (firm == "nanyuan")})
+    return pd.DataFrame(rows)
+
+
+def test_case_measure_on_a_constructed_trajectory():
+    # Eaton's cumulative profit (t-20)^2 is above 150 early, below it around t=20 and
+    # above it again at the end: Nanyuan does not lead at the end -> no crossing.
+    passed, values = case.measure(_traj())
+    assert passed["early_rebound"] and passed["late_churn"] and passed["service_falls"]
+    assert passed["second_lifetime"]
+    assert values["second_life_price"] == 5 and values["second_life_relationship"] == 20
+    assert not passed["profit_crossing"] and np.isnan(values["crossing_period"])
+
+
+def test_case_crossing_period():
+    lead = pd.Series([5.0, -1.0, -2.0, 3.0, 4.0])
+    assert case._crossing(lead) == 3
+    assert np.isnan(case._crossing(pd.Series([-1.0, -2.0])))
+
+
+def test_report_shares_and_verdict():
+    pattern = registry.by_key("case")
+    crit = [c.key for c in pattern.criteria]
+    outs = [Outcome("case", s, {k: (s != 0 or k != crit[0]) for k in crit}, {})
+            for s in range(10)]
+    rep = Report([pattern], {"case": outs}, list(range(10)), True)
+    assert rep.pattern_share("case") == pytest.approx(0.9)
+    assert rep.passed()
+    table = rep.table()
+    assert table.loc[table["criterion"] == crit[0], "share_passing"].item() == 0.9
+    outs[1].passed[crit[1]] = False
+    assert not rep.passed()
