@@ -86,7 +86,7 @@ def choose(c, firms, rng: np.random.Generator, p, price_norm: float, t: int):
     idx = np.flatnonzero(rng.random(c.n, dtype=F32) < c.need_prob)
     prices = offered_prices(c, firms, idx, t)
     v = utilities(c, prices, idx, p, price_norm)
-    gate(v, c.aware, idx)
+    gate(v, c, idx)
     for f, firm in enumerate(firms):
         if not firm.available:  # closed firm (sim/events.py)
             v[f] = F32(-1e4)

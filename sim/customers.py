@@ -72,6 +72,7 @@ class Customers:
         for name, dtype in PAIR_INTS:
             setattr(self, name, np.zeros((n_firms, n), dtype))
         self.aware.fill(1)  # sim/wom.py draws awareness when params.awareness is enabled
+        self.gate_awareness = False  # choice ignores `aware` unless params.awareness is enabled
         self.bonds = np.zeros((n_firms, len(BONDS), n), F32)
         self._init_history(scenario, rng)
 

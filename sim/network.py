@@ -31,6 +31,9 @@ class Network:
     indptr: np.ndarray
     indices: np.ndarray
 
+    def __post_init__(self):
+        self.deg = np.diff(self.indptr).astype(np.int32)
+
     @property
     def n(self) -> int:
         """Number of nodes."""
@@ -38,7 +41,7 @@ class Network:
 
     def degree(self) -> np.ndarray:
         """(N,) number of neighbours of each node."""
-        return np.diff(self.indptr).astype(np.int32)
+        return self.deg
 
     def neighbours(self, i: int) -> np.ndarray:
         """The neighbours of node ``i``."""
@@ -46,7 +49,7 @@ class Network:
 
     def neighbours_of(self, ids: np.ndarray) -> np.ndarray:
         """All neighbours of the nodes ``ids``, concatenated (repeats kept)."""
-        start, deg = self.indptr[ids], np.diff(self.indptr)[ids]
+        start, deg = self.indptr[ids], self.deg[ids]
         return self.indices[expand(start, deg)]
 
     def sample(self, senders: np.ndarray, wanted: np.ndarray, rng: np.random.Generator):
@@ -55,7 +58,7 @@ class Network:
         Returns:
             (sender position repeated per contact, receiver ids).
         """
-        deg = np.diff(self.indptr)[senders]
+        deg = self.deg[senders]
         m = np.minimum(wanted, deg)
         keep = m > 0
         senders, deg, m = senders[keep], deg[keep], m[keep]
@@ -96,7 +99,8 @@ def from_edges(n: int, src: np.ndarray, dst: np.ndarray) -> Network:
     keep = src != dst
     a = np.concatenate([src[keep], dst[keep]])
     b = np.concatenate([dst[keep], src[keep]])
-    key = np.unique(a * n + b)
+    key = np.sort(a * n + b)
+    key = key[np.concatenate([[True], key[1:] != key[:-1]])]
     rows, cols = key // n, key % n
     indptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])

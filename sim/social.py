@@ -52,6 +52,7 @@ def init(model) -> None:
         model.social.network_seconds = time.perf_counter() - t0
     if on["awareness"]:
         wom.init_awareness(model.customers, model.firms, model.rng)
+        model.customers.gate_awareness = True
 
 
 def after_serve(model, f: int, ids: np.ndarray, s: np.ndarray, failed: np.ndarray) -> None:
@@ -94,12 +95,14 @@ def columns(model, firm) -> dict:
     """This period's social columns for ``firm``."""
     c, f = model.customers, firm.index
     active = c.status[f] == ACTIVE
-    n = int(active.sum())
-    sat = c.satisfaction[f, active]
-    nps = 100 * float((sat >= PROMOTER).sum() - (sat < DETRACTOR).sum()) / n if n else np.nan
+    n = np.count_nonzero(active)
+    sat = c.satisfaction[f]
+    net = (np.count_nonzero(active & (sat >= PROMOTER))
+           - np.count_nonzero(active & (sat < DETRACTOR)))
+    aware = np.count_nonzero(c.aware[f]) / c.n if c.gate_awareness else 1.0
     out = {k: firm.counters.get(k, 0) for k in COUNTERS}
-    out.update(complaints_pending=model.social.book.pending(f), nps=nps,
-               aware_share=float(c.aware[f].mean(dtype=np.float64)))
+    out.update(complaints_pending=model.social.book.pending(f),
+               nps=100 * net / n if n else np.nan, aware_share=aware)
     return out
 
 

@@ -36,8 +36,11 @@ def init_awareness(c, firms, rng: np.random.Generator) -> None:
         c.aware[f] = (known | (c.status[f] != NEVER)).astype(np.int8)
 
 
-def gate(v: np.ndarray, aware: np.ndarray, idx: np.ndarray) -> None:
+def gate(v: np.ndarray, c, idx: np.ndarray) -> None:
     """Set V_if to ``UNAWARE`` where customer idx[k] does not know firm f (in place)."""
+    if not getattr(c, "gate_awareness", False):
+        return
+    aware = c.aware
     unaware = aware[:, idx] == 0
     if unaware.any():
         v[unaware] = UNAWARE
@@ -45,9 +48,10 @@ def gate(v: np.ndarray, aware: np.ndarray, idx: np.ndarray) -> None:
 
 def speak(model, f: int, ids: np.ndarray, s: np.ndarray) -> None:
     """Served customers ``ids`` of firm ``f`` with transaction satisfaction ``s`` talk."""
-    p, rng = model.params.wom, model.rng
-    happy = ids[(s >= p.satisfied) & (rng.random(ids.size, dtype=F32) < p.prob_positive)]
-    unhappy = ids[(s <= p.dissatisfied) & (rng.random(ids.size, dtype=F32) < p.prob_negative)]
+    p = model.params.wom
+    u = model.rng.random(ids.size, dtype=F32)
+    happy = ids[(s >= p.satisfied) & (u < p.prob_positive)]
+    unhappy = ids[(s <= p.dissatisfied) & (u < p.prob_negative)]
     tell(model, f, happy, p.told_positive, +1)
     tell(model, f, unhappy, p.told_negative, -1)
 
