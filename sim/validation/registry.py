@@ -9,7 +9,7 @@ import importlib
 
 from .base import Pattern
 
-MODULES = ("case", "heterogeneity", "arithmetic")
+MODULES = ("case", "portability", "heterogeneity", "arithmetic")
 
 
 def patterns() -> list[Pattern]:
