@@ -36,7 +36,8 @@ from .constants import (
 F32 = np.float32
 # incident code -> reason index (INC_NONE maps to -1: decided by price / competition)
 INCIDENT_REASON = np.array([-1, REASONS.index("core_failure"), REASONS.index("encounter_failure"),
-                            REASONS.index("inconvenience"), REASONS.index("response_to_failure")])
+                            REASONS.index("inconvenience"), REASONS.index("response_to_failure"),
+                            REASONS.index("ethical")])
 PRICE, COMPETITION = REASONS.index("price"), REASONS.index("competition")
 
 

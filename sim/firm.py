@@ -38,6 +38,8 @@ class Firm(mesa.Agent):
         self.cash = float(cfg.cash)
         self.general_discount = 0.0
         self.offer_discount = 0.0
+        self.available = True  # closed before firm_enter / after firm_exit (sim/events.py)
+        self.price_factor = None  # member prices of a loyalty programme: idx -> factor
         self.budget_scale = dict.fromkeys(BUDGETS, 1.0)
         # budget rules act first so their cuts apply to this period's spend
         self.strategies = sorted((build(s) for s in cfg.strategies),
@@ -64,5 +66,14 @@ class Firm(mesa.Agent):
         """Run this period's strategies (budget rules first)."""
         self.spent.clear()
         self.counters.clear()
+        if not self.available:
+            return
         for strategy in self.strategies:
             strategy.act(self, self.model)
+
+    def served(self, ids, paid) -> None:
+        """Tell strategies that follow purchases (e.g. a loyalty programme) who bought what."""
+        for strategy in self.strategies:
+            hook = getattr(strategy, "on_served", None)
+            if hook is not None:
+                hook(self, self.model, ids, paid)

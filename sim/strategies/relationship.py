@@ -3,8 +3,10 @@
 Each period the firm makes up to ``contacts`` contacts. A contacted customer accepts the
 conversation with probability ``logistic(a0 + a_bonds * grown_bonds - a_time * time_lost)``
 (ODD 7.6): bonds left make it likelier, time since the loss less likely. An accepted contact
-raises trust and the social and psychological bonds, and marks an offer so that a return is
-counted as won back by relationship. Every contact, accepted or not, costs ``cost_per_contact``.
+raises trust and the social, psychological and knowledge bonds, and marks an offer so that
+a return is counted as won back by relationship. Every contact, accepted or not, costs
+``cost_per_contact``. ``segments`` limits the contacts to some segments (differentiated,
+"A+" service for the strongest-bonded clients).
 """
 
 from __future__ import annotations
@@ -23,11 +25,15 @@ class Config(StrategyConfig):
 
     type: Literal["relationship_investment"]
     target: Literal["lost", "active"] = "lost"
+    segments: list[str] | None = Field(None, description="only customers of these segments "
+                                                         "(differentiated service); null = all")
     contacts: int = Field(100, ge=0, le=1_000_000_000, description="contacts per period")
     cost_per_contact: float = Field(50.0, ge=0.0, le=1e9)
     trust_gain: float = Field(0.15, ge=0.0, le=1.0)
     social_gain: float = Field(0.2, ge=0.0, le=1.0)
     psychological_gain: float = Field(0.1, ge=0.0, le=1.0)
+    knowledge_gain: float = Field(0.0, ge=0.0, le=1.0,
+                                  description="knowledge bond gain (the firm learns the needs)")
     accept_base: float = Field(0.0, ge=-20, le=20)
     accept_bonds: float = Field(3.0, ge=0, le=50)
     accept_time: float = Field(0.05, ge=0, le=10)
@@ -51,6 +57,9 @@ class RelationshipInvestment(Strategy):
                         & (t - c.lost_since[f] <= cfg.max_time_lost))
         else:
             eligible = c.status[f] == ACTIVE
+        if cfg.segments is not None:
+            codes = [c.segment_names.index(s) for s in cfg.segments if s in c.segment_names]
+            eligible = eligible & np.isin(c.segment, codes)
         k = int(cfg.contacts * self.scale(firm))
         chosen = pick(model.rng, np.flatnonzero(eligible), k)
         firm.spend("relationship", chosen.size * cfg.cost_per_contact)
@@ -64,6 +73,7 @@ class RelationshipInvestment(Strategy):
         c.raise_to_one(c.trust[f], accepted, cfg.trust_gain)
         c.raise_to_one(c.bond(f, "social"), accepted, cfg.social_gain)
         c.raise_to_one(c.bond(f, "psychological"), accepted, cfg.psychological_gain)
+        c.raise_to_one(c.bond(f, "knowledge"), accepted, cfg.knowledge_gain)
         if cfg.target == "lost":
             c.offer_kind[f, accepted] = OFFER_RELATIONSHIP
             c.offer_end[f, accepted] = t + 1 + cfg.offer_length

@@ -1,0 +1,210 @@
+"""Events (ODD, "Events"): a timeline of shocks applied at the start of a period.
+
+Event types (schema in ``sim/scenario/events.py``):
+
+* ``set`` / ``scale``: x <- value, or x <- factor * x, for a firm's price, capacity, costs,
+  service level or bond (every customer's bond toward the firm, or one segment's), or any
+  numeric model parameter. Structural bonds changed this way change calculative commitment
+  C_if = mean(structural bonds) at once.
+* ``firm_enter``: the firm is closed (cannot be chosen, acts and spends nothing, pays no fixed
+  cost) until ``at``, open from then on. ``firm_exit``: closed from ``at``; its active
+  customers are lost to it (reason ``involuntary``).
+* ``deregulate``: the listed barrier bonds toward the incumbents are multiplied by ``factor``
+  and the entrant (if any) opens.
+* ``service_failure``: a share of the firm's active customers suffer a failure on one
+  dimension: S <- S (1 - severity), the trust update with x = -severity, psychological bond
+  B <- B (1 - severity / 2), and the incident is remembered (core or encounter failure).
+* ``scandal``: a share of the customers who know the firm hear of an ethical scandal: trust
+  update with x = -severity, values and psychological bonds B <- B (1 - severity); its active
+  customers remember an ``ethical`` incident, so their losses count under "ethical".
+
+Every applied event is logged (``events.csv``: period, type, firm, target, value, customers,
+note) and counted in the trajectory column ``events`` of the firms it concerns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import trust
+from .constants import (
+    ACTIVE,
+    BONDS,
+    DIMENSIONS,
+    INC_CORE,
+    INC_ENCOUNTER,
+    INC_ETHICAL,
+    NEVER,
+    STRUCTURAL_BONDS,
+)
+from .scenario.events import new_params_block
+from .strategies.base import pick
+
+F32 = np.float32
+STRUCT_ROWS = [BONDS.index(b) for b in STRUCTURAL_BONDS]
+LOG_COLUMNS = ("period", "type", "firm", "target", "value", "customers", "note")
+
+
+class Timeline:
+    """The scenario's events and their log.
+
+    Args:
+        model: The ``Market`` (its firms and customers exist already).
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self.events = sorted(model.scenario.events, key=lambda e: e.at)
+        self.index = {f.fid: f.index for f in model.firms}
+        self.bond_levels = [np.array([getattr(f.cfg.bonds, b) for b in BONDS], F32)
+                            for f in model.firms]
+        self.log: list[dict] = []
+        self.count = [0] * len(model.firms)
+        self.pending = [{} for _ in model.firms]
+        if any(e.type in ("set", "scale") and e.target.startswith("params.")
+               for e in self.events):
+            model.params = model.params.model_copy(deep=True)
+        for ev in self.events:
+            opener = ev.firm if ev.type == "firm_enter" else getattr(ev, "entrant", None)
+            if opener is not None and ev.at > 0:
+                model.firms[self.index[opener]].available = False
+
+    def apply(self) -> None:
+        """Apply the events due at the start of the current period."""
+        t = self.model.t
+        self.count = [0] * len(self.model.firms)
+        self.pending = [{} for _ in self.model.firms]
+        for ev in self.events:
+            if ev.at == t:
+                firms, target, value, n = HANDLERS[ev.type](self, ev)
+                for fid in firms:
+                    self.count[self.index[fid]] += 1
+                self.log.append({"period": t, "type": ev.type, "firm": ",".join(firms),
+                                 "target": target, "value": value, "customers": n,
+                                 "note": ev.note})
+
+    def losses(self) -> list[dict]:
+        """Losses caused by this period's events, per firm (to add to its row)."""
+        return self.pending
+
+    def row(self, f: int) -> dict:
+        """The ``events`` column of firm ``f``."""
+        return {"events": self.count[f]}
+
+    def table(self) -> pd.DataFrame:
+        """The log as a DataFrame (``events.csv``)."""
+        return pd.DataFrame(self.log, columns=list(LOG_COLUMNS))
+
+    def firm(self, fid: str):
+        """The firm agent with id ``fid``."""
+        return self.model.firms[self.index[fid]]
+
+
+def _set_or_scale(tl: Timeline, ev):
+    """Handler of ``set`` and ``scale``."""
+    parts = ev.target.split(".")
+    op = (lambda x: ev.value) if ev.type == "set" else (lambda x: x * ev.factor)
+    shown = ev.value if ev.type == "set" else ev.factor
+    if parts[0] == "params":
+        params = tl.model.params
+        block = getattr(params, parts[1])
+        setattr(params, parts[1], new_params_block(block, parts[2], op(getattr(block, parts[2]))))
+        return [], ev.target, shown, 0
+    firm = tl.firm(parts[1])
+    field = ".".join(parts[2:])
+    n = 0
+    if field == "price":
+        firm.price = float(op(firm.price))
+    elif field == "capacity":
+        firm.capacity = int(op(firm.capacity))
+    elif field.startswith("costs."):
+        firm.cfg = firm.cfg.model_copy(deep=True)
+        setattr(firm.cfg.costs, parts[3], float(op(getattr(firm.cfg.costs, parts[3]))))
+    elif field.startswith("service."):
+        k = DIMENSIONS.index(parts[3])
+        firm.service[k] = float(np.clip(op(firm.service[k]), 0.0, 1.0))
+    else:
+        n = _bond(tl, firm.index, BONDS.index(parts[3]), op, ev.segment)
+    return [firm.fid], ev.target, shown, n
+
+
+def _bond(tl: Timeline, f: int, k: int, op, segment: str | None) -> int:
+    """Set or scale bond row ``k`` toward firm ``f`` (one segment's customers, or all)."""
+    c = tl.model.customers
+    if segment is None:
+        ids = slice(None)
+        tl.bond_levels[f][k] = np.clip(op(tl.bond_levels[f][k]), 0.0, 1.0)
+        n = c.n
+    else:
+        ids = np.flatnonzero(c.segment == c.segment_names.index(segment))
+        n = ids.size
+    c.bonds[f, k, ids] = np.clip(op(c.bonds[f, k, ids]), 0.0, 1.0)
+    if k in STRUCT_ROWS:
+        c.calculative[f, ids] = c.bonds[f][STRUCT_ROWS][:, ids].mean(axis=0)
+    return int(n)
+
+
+def _enter(tl: Timeline, ev):
+    """Handler of ``firm_enter``."""
+    tl.firm(ev.firm).available = True
+    return [ev.firm], "available", 1.0, 0
+
+
+def _exit(tl: Timeline, ev):
+    """Handler of ``firm_exit``: close the firm; its active customers are lost to it."""
+    firm = tl.firm(ev.firm)
+    firm.available = False
+    ids = np.flatnonzero(tl.model.customers.status[firm.index] == ACTIVE)
+    tl.pending[firm.index] = tl.model.turnover.lose_involuntary(firm.index, ids)
+    return [ev.firm], "available", 0.0, int(ids.size)
+
+
+def _deregulate(tl: Timeline, ev):
+    """Handler of ``deregulate``: barriers toward incumbents fall; the entrant opens."""
+    firms = []
+    if ev.entrant is not None:
+        tl.firm(ev.entrant).available = True
+        firms.append(ev.entrant)
+    incumbents = ev.incumbents or [fid for fid in tl.index if fid != ev.entrant]
+    for fid in incumbents:
+        for b in ev.bonds:
+            _bond(tl, tl.index[fid], BONDS.index(b), lambda x: x * ev.factor, None)
+    return firms + incumbents, "bonds." + "+".join(ev.bonds), ev.factor, tl.model.customers.n
+
+
+def _service_failure(tl: Timeline, ev):
+    """Handler of ``service_failure``."""
+    m, firm = tl.model, tl.firm(ev.firm)
+    c, f = m.customers, firm.index
+    active = np.flatnonzero(c.status[f] == ACTIVE)
+    ids = pick(m.rng, active, int(m.rng.binomial(active.size, ev.share)))
+    c.satisfaction[f, ids] *= F32(1 - ev.severity)
+    trust.update_trust(c, f, ids, np.full(ids.size, -ev.severity, F32), m.params.trust)
+    c.bond(f, "psychological")[ids] *= F32(1 - ev.severity / 2)
+    c.incident[f, ids] = INC_CORE if ev.dimension == "value" else INC_ENCOUNTER
+    c.incident_t[f, ids] = m.t
+    return [ev.firm], f"service.{ev.dimension}", ev.severity, int(ids.size)
+
+
+def _scandal(tl: Timeline, ev):
+    """Handler of ``scandal``."""
+    m, firm = tl.model, tl.firm(ev.firm)
+    c, f = m.customers, firm.index
+    know = c.status[f] != NEVER
+    if hasattr(c, "aware"):
+        know |= c.aware[f] == 1
+    cand = np.flatnonzero(know)
+    ids = pick(m.rng, cand, int(m.rng.binomial(cand.size, ev.share)))
+    trust.update_trust(c, f, ids, np.full(ids.size, -ev.severity, F32), m.params.trust)
+    for b in ("values", "psychological"):
+        c.bond(f, b)[ids] *= F32(1 - ev.severity)
+    hit = ids[c.status[f, ids] == ACTIVE]
+    c.incident[f, hit] = INC_ETHICAL
+    c.incident_t[f, hit] = m.t
+    return [ev.firm], "trust,values,psychological", ev.severity, int(ids.size)
+
+
+HANDLERS = {"set": _set_or_scale, "scale": _set_or_scale, "firm_enter": _enter,
+            "firm_exit": _exit, "deregulate": _deregulate,
+            "service_failure": _service_failure, "scandal": _scandal}

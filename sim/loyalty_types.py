@@ -1,0 +1,117 @@
+"""Dick & Basu loyalty types (ODD 7.10): relative attitude x repeat patronage.
+
+For customer i and firm f, at the end of every period:
+
+    a_if   = (E_if + S_if + T_if + A_if) / 4                 attitude (expected quality,
+                                                             satisfaction, trust, affective
+                                                             commitment; no price, no lock-in)
+    ra_if  = a_if - max(a_0, max_{g != f, g open} a_ig)      relative attitude vs the best
+                                                             alternative (a_0: outside option)
+    v_if  <- v_if + m ([served by f] - v_if)                 repeat patronage: visit share,
+                                                             smoothed over purchase occasions
+
+High attitude: ra_if >= attitude_threshold; high patronage: v_if >= patronage_threshold.
+true = high/high, spurious = low attitude/high patronage, latent = high attitude/low
+patronage, none = low/low. The firm's active customers are counted by type
+(``loyal_*``), and so are its losses of the period by the type the customer held at the start
+of the period (``lost_loyal_*``). State: v (float16) and the type (int8) per customer and firm.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .constants import ACTIVE, LOST
+
+F32 = np.float32
+TYPES = ("true", "spurious", "latent", "none")
+TRUE, SPURIOUS, LATENT, NONE = range(4)
+COLUMNS = (*(f"loyal_{k}" for k in TYPES), *(f"lost_loyal_{k}" for k in TYPES))
+
+
+class LoyaltyTypes:
+    """Visit shares and loyalty types of every customer-firm pair.
+
+    Args:
+        model: The ``Market``; reads ``model.params.loyalty_types`` and ``model.customers``.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        c = model.customers
+        self.enabled = model.params.loyalty_types.enabled
+        shape = (c.n_firms, c.n) if self.enabled else (c.n_firms, 0)
+        self.visit_share = np.zeros(shape, np.float16)
+        self.kind = np.full(shape, NONE, np.int8)
+        self._attitude_t = -1
+        if self.enabled:
+            for f in range(c.n_firms):
+                self.visit_share[f] = c.status[f] == ACTIVE
+            self._classify_all()
+        self._att, self._attitude_t = None, -1
+
+    def nbytes(self) -> int:
+        """Bytes of state held."""
+        return self.visit_share.nbytes + self.kind.nbytes
+
+    def record(self, idx: np.ndarray, served_pos: list[np.ndarray]) -> None:
+        """Move visit shares of customers with a need (``idx``) toward where they were served."""
+        self._att, self._attitude_t = None, -1
+        if not self.enabled or idx.size == 0:
+            return
+        m = F32(self.model.params.loyalty_types.patronage_memory)
+        for f, pos in enumerate(served_pos):
+            share = self.visit_share[f, idx].astype(F32)
+            hit = np.zeros(idx.size, F32)
+            hit[pos] = 1
+            share += m * (hit - share)
+            self.visit_share[f, idx] = share
+
+    def reset(self, ids: np.ndarray) -> None:
+        """Newcomers in recycled places start with no history."""
+        if self.enabled:
+            self.visit_share[:, ids] = 0
+            self.kind[:, ids] = NONE
+
+    def row(self, f: int) -> dict:
+        """This period's ``loyal_*`` and ``lost_loyal_*`` counts for firm ``f``."""
+        if not self.enabled:
+            return dict.fromkeys(COLUMNS, float("nan"))
+        c, t = self.model.customers, self.model.t
+        lost_now = (c.status[f] == LOST) & (c.lost_since[f] == t)
+        lost = np.bincount(self.kind[f][lost_now], minlength=4)
+        self._classify(f)
+        have = np.bincount(self.kind[f][c.status[f] == ACTIVE], minlength=4)
+        out = {f"loyal_{k}": int(n) for k, n in zip(TYPES, have)}
+        out.update({f"lost_loyal_{k}": int(n) for k, n in zip(TYPES, lost)})
+        return out
+
+    def _classify_all(self) -> None:
+        for f in range(self.model.customers.n_firms):
+            self._classify(f)
+
+    def _classify(self, f: int) -> None:
+        """Recompute firm ``f``'s column of types from attitudes and visit shares."""
+        p = self.model.params.loyalty_types
+        att = self._attitudes()
+        best = np.full(att.shape[1], F32(p.reference_attitude), F32)
+        for g, firm in enumerate(self.model.firms):
+            if g != f and getattr(firm, "available", True):
+                np.maximum(best, att[g], out=best)
+        high_att = (att[f] - best) >= F32(p.attitude_threshold)
+        high_rep = self.visit_share[f] >= np.float16(p.patronage_threshold)
+        kind = np.where(high_rep, np.where(high_att, TRUE, SPURIOUS),
+                        np.where(high_att, LATENT, NONE))
+        self.kind[f] = kind
+
+    def _attitudes(self) -> np.ndarray:
+        """a_if for every firm and customer, computed once per period."""
+        t = self.model.t
+        if self._attitude_t != t:
+            c = self.model.customers
+            att = c.satisfaction + c.trust
+            att += c.affective
+            att += c.expectation
+            att *= F32(1 / 4)
+            self._att, self._attitude_t = att, t
+        return self._att

@@ -1,0 +1,145 @@
+"""Market turnover (ODD, "Market turnover"): involuntary exits and newcomers.
+
+Every period each customer in the market leaves it with probability ``exit_rate`` (moved
+away or died: Keaveney's involuntary switching). A leaver who was active at a firm is lost to
+it with reason ``involuntary``; a leaver is then out of the market: no need, no status
+(``never`` at every firm) and no purchases. Each empty place is taken with probability
+``entry`` per period by a newcomer drawn afresh from the segments, with the state of a
+customer who has never bought anywhere. Re-using places keeps every array at its size N, so
+
+    never (in market) + active + lost + out_of_market = N      for every firm and period.
+
+A firm that closes (event ``firm_exit``) loses its active customers with the same reason.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import churn
+from .constants import (
+    ACTIVE,
+    AFFECTIVE_BONDS,
+    BONDS,
+    DIMENSIONS,
+    NEVER,
+    REASONS,
+    STRUCTURAL_BONDS,
+)
+from .customers import PAIR_FLOATS, PAIR_INTS, lognormal
+
+F32 = np.float32
+INVOLUNTARY = REASONS.index("involuntary")
+COLUMNS = ("exited", "entered", "out_of_market")
+
+
+class Turnover:
+    """Who is in the market, and the period's exits and entries.
+
+    Args:
+        model: The ``Market``; reads ``model.params.turnover`` every period.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self.out = np.zeros(0, bool)
+        self.counts = dict.fromkeys(COLUMNS, 0)
+
+    def step(self) -> list[dict]:
+        """Draw exits and entries; return per firm the losses to add to its row."""
+        m, c = self.model, self.model.customers
+        p, rng = m.params.turnover, m.rng
+        rows = [{} for _ in m.firms]
+        exited = entered = 0
+        if p.exit_rate > 0:
+            if self.out.size == 0:
+                self.out = np.zeros(c.n, bool)
+            leave = np.flatnonzero((rng.random(c.n, dtype=F32) < F32(p.exit_rate)) & ~self.out)
+            for f in range(len(m.firms)):
+                rows[f] = self.lose_involuntary(f, leave[c.status[f, leave] == ACTIVE])
+            self.remove(leave)
+            exited = leave.size
+        if self.out.size and p.entry > 0:
+            vacant = np.flatnonzero(self.out)
+            come = vacant[rng.random(vacant.size) < p.entry]
+            self.recycle(come)
+            entered = come.size
+        self.counts = {"exited": exited, "entered": entered,
+                       "out_of_market": int(self.out.sum()) if self.out.size else 0}
+        return rows
+
+    def lose_involuntary(self, f: int, ids: np.ndarray) -> dict:
+        """Customers ``ids`` active at firm ``f`` are lost to it for an involuntary reason."""
+        why = np.full(ids.size, INVOLUNTARY, np.int64)
+        return churn.lose(self.model.customers, f, ids, why, self.model.t)
+
+    def remove(self, ids: np.ndarray) -> None:
+        """Take customers ``ids`` out of the market."""
+        c = self.model.customers
+        c.status[:, ids] = NEVER
+        c.need_prob[ids] = 0
+        c.last_firm[ids] = -1
+        self.out[ids] = True
+
+    def recycle(self, ids: np.ndarray) -> None:
+        """Newcomers drawn from the segments take the places ``ids``."""
+        m = self.model
+        c, sc, rng = m.customers, m.scenario, m.rng
+        self.out[ids] = False
+        draw_tastes(c, sc.market.segments, ids, rng)
+        c.reference_price[ids] = sc.market.price_norm
+        c.last_firm[ids] = -1
+        for name in PAIR_FLOATS:
+            getattr(c, name)[:, ids] = 0
+        for name, _ in PAIR_INTS:
+            getattr(c, name)[:, ids] = 0
+        fresh_pair_state(m, ids)
+        for part in (getattr(m, "loyalty", None), getattr(m, "cohorts", None)):
+            if part is not None:
+                part.reset(ids)
+
+    def row(self) -> dict:
+        """The period's market-wide turnover columns."""
+        return dict(self.counts)
+
+
+def draw_tastes(c, segments, ids: np.ndarray, rng) -> None:
+    """Draw segment and tastes of newcomers ``ids`` as at initialisation."""
+    shares = np.array([s.share for s in segments])
+    seg = rng.choice(len(shares), size=ids.size, p=shares / shares.sum())
+    c.segment[ids] = seg
+    for k, s in enumerate(segments):
+        sub = ids[seg == k]
+        c.price_sensitivity[sub] = lognormal(rng, s.price_sensitivity, sub.size)
+        w = np.array([getattr(s.weights, d) for d in DIMENSIONS])
+        c.weights[:, sub] = (w / w.sum())[:, None]
+        c.need_prob[sub] = s.need_prob
+        c.outside_utility[sub] = s.outside_utility
+
+
+def fresh_pair_state(m, ids: np.ndarray) -> None:
+    """State of a customer who has never bought from any firm (ODD 5, status never)."""
+    c, ini, rng = m.customers, m.scenario.initial, m.rng
+    omega = F32(m.params.bonds.affective_satisfaction_weight)
+    aff_rows = [BONDS.index(b) for b in AFFECTIVE_BONDS]
+    struct_rows = [BONDS.index(b) for b in STRUCTURAL_BONDS]
+    awareness = getattr(m.params, "awareness", None)
+    for f, firm in enumerate(m.firms):
+        c.trust[f, ids] = ini.trust_never
+        c.satisfaction[f, ids] = ini.satisfaction_never
+        c.expectation[f, ids] = ini.expectation_never
+        c.last_visit[f, ids] = -10_000
+        c.bonds[f][:, ids] = m.events.bond_levels[f][:, None]
+        c.calculative[f, ids] = c.bonds[f][np.ix_(struct_rows, ids)].mean(axis=0)
+        c.affective[f, ids] = (omega * ini.satisfaction_never
+                               + (1 - omega) * c.bonds[f][np.ix_(aff_rows, ids)].mean(axis=0))
+        if awareness is not None and awareness.enabled:
+            c.aware[f, ids] = rng.random(ids.size) < firm.cfg.awareness
+        elif hasattr(c, "aware"):
+            c.aware[f, ids] = 1
+
+
+def add_counts(row: dict, extra: dict) -> None:
+    """Add the counts in ``extra`` to ``row`` (keys missing from ``row`` start at 0)."""
+    for k, v in extra.items():
+        row[k] = row.get(k, 0) + v
