@@ -9,8 +9,9 @@ Deterministic utility of firm f for customer i:
 and V_i0 = u0_i for the outside option. Calculative commitment (structural lock-in) counts
 only toward the firm the customer is active at: it is a cost of leaving, not a reason to
 join. Customers choose by multinomial logit with temperature theta:
-P(f) = exp(V_if / theta) / sum_g exp(V_ig / theta). A customer unaware of firm f (a_if = 0, sim/wom.py) cannot choose it: V_if is set to -1e4; so is V_if of a closed
-firm (sim/events.py). A loyalty programme member's p_if is the member price.
+P(f) = exp(V_if / theta) / sum_g exp(V_ig / theta). A customer unaware of firm f
+(a_if = 0, sim/wom.py) cannot choose it: V_if is set to -1e4; so is V_if of a closed firm
+(sim/events.py). A loyalty programme member's p_if is the member price.
 """
 
 from __future__ import annotations
