@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean dashboard chromium
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(STAMP): setup.cfg pyproject.toml
 run: $(STAMP)
 	$(PY) run.py run scenarios/nanyuan_vs_eaton.yaml --out outputs/nanyuan_vs_eaton
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
@@ -27,3 +27,16 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) outputs
+
+# The dashboard's browser test drives Debian's chromium (never `playwright install`).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian chromium for the dashboard's browser test"; \
+		apt-get update -qq && apt-get install -y -qq chromium; \
+	else echo "apt-get is unavailable: cannot install chromium; the browser test will be skipped"; fi
+
+# The classroom dashboard on http://127.0.0.1:8765/ (SCENARIO=... PORT=... to change).
+dashboard: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[dashboard]"
+	$(PY) run.py dashboard $(SCENARIO) --port $(or $(PORT),8765)

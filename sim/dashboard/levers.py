@@ -1,0 +1,233 @@
+"""Strategy and market levers: dashboard controls that map to scenario overrides.
+
+A lever is one control (a slider or a switch). Its value becomes one or more
+``path.to.key=VALUE`` overrides (``sim.scenario.loader.apply_override`` syntax) applied to the
+scenario file before a ``Market`` is built, so the dashboard never changes the model's code
+path: whatever a lever does, ``python run.py run --set ...`` can do too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import yaml
+
+from ..constants import STRUCTURAL_BONDS
+
+OFF = 10**9  # a strategy whose ``start`` is this far away never acts: the lever's "off"
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One control.
+
+    Attributes:
+        key: Keyword under which the dashboard passes the value (a Python identifier).
+        label: Text shown next to the control; unique within a scenario.
+        kind: "float", "int" or "bool".
+        value: The scenario's own value (the control's default).
+        lo: Smallest value (sliders).
+        hi: Largest value (sliders).
+        step: Slider step.
+        to_overrides: Maps a value to the override strings that set it.
+    """
+
+    key: str
+    label: str
+    kind: str
+    value: float | int | bool
+    lo: float = 0.0
+    hi: float = 1.0
+    step: float = 0.01
+    to_overrides: Callable[[object], list[str]] = lambda v: []
+
+    def overrides(self, value) -> list[str]:
+        """Override strings for ``value``; none when it equals the scenario's own value."""
+        value = self.coerce(value)
+        return [] if value == self.value else self.to_overrides(value)
+
+    def coerce(self, value):
+        """``value`` as this lever's type (bools from checkboxes, numbers from sliders)."""
+        if self.kind == "bool":
+            return bool(value)
+        if self.kind == "int":
+            return int(round(float(value)))
+        return round(float(value), 6)
+
+    def control(self) -> dict:
+        """The Mesa ``model_params`` entry for this lever."""
+        if self.kind == "bool":
+            return {"type": "Checkbox", "value": self.value, "label": self.label}
+        kind = "SliderInt" if self.kind == "int" else "SliderFloat"
+        return {"type": kind, "value": self.value, "label": self.label,
+                "min": self.lo, "max": self.hi, "step": self.step}
+
+
+def levers_for(scenario) -> list[Lever]:
+    """Every lever that applies to ``scenario``: per firm first, then the market's."""
+    out = []
+    for firm in scenario.firms:
+        out += firm_levers(firm)
+    return out + market_levers(scenario)
+
+
+def firm_levers(firm) -> list[Lever]:
+    """Price and one lever per strategy the firm runs (where a lever applies)."""
+    name, base = firm.name or firm.id, f"firms.{firm.id}"
+    p = float(firm.price)
+    out = [Lever(f"{firm.id}__price", f"{name}: list price", "float", p,
+                 _nice(0.5 * p), _nice(1.5 * p), _nice(p / 100),
+                 lambda v, b=base: [f"{b}.price={v}"])]
+    for k, cfg in enumerate(firm.strategies):
+        builder = STRATEGY_LEVERS.get(cfg.type)
+        lever = builder(cfg, f"{base}.strategies.{k}", f"{firm.id}__s{k}", name) \
+            if builder else None
+        if lever is not None:
+            out.append(lever)
+    return out
+
+
+def _price_promotion(cfg, path, key, name) -> Lever:
+    """Discount depth; 0 switches the promotion off (the schema needs a discount above 0)."""
+    what = "general discount" if cfg.target == "all" else "win-back offer discount"
+
+    def to_overrides(v, path=path):
+        return [f"{path}.start={OFF}"] if v <= 0 else [f"{path}.discount={v}"]
+
+    return Lever(key, f"{name}: {what}", "float", float(cfg.discount), 0.0, 0.8, 0.05,
+                 to_overrides)
+
+
+def _relationship(cfg, path, key, name) -> Lever:
+    """Contacts per period with lost (or current) customers."""
+    who = "lost" if cfg.target == "lost" else "current"
+    hi = max(4 * cfg.contacts, 100)
+    return Lever(key, f"{name}: contacts with {who} customers / period", "int",
+                 int(cfg.contacts), 0, int(hi), max(1, hi // 100),
+                 lambda v, path=path: [f"{path}.contacts={v}"])
+
+
+def _service(cfg, path, key, name) -> Lever:
+    """Total service spend per period, split over the dimensions as the scenario splits it."""
+    spend = {d: float(getattr(cfg.spend, d)) for d in ("value", "system", "people")}
+    total = sum(spend.values())
+    shares = {d: (s / total if total else 1 / 3) for d, s in spend.items()}
+    hi = _nice(3 * total) if total else 30_000.0
+
+    def to_overrides(v, path=path):
+        return [f"{path}.spend.{d}={round(v * s, 2)}" for d, s in shares.items()]
+
+    return Lever(key, f"{name}: service spend / period", "float", total, 0.0, hi,
+                 _nice(hi / 60), to_overrides)
+
+
+def _complaints(cfg, path, key, name) -> Lever:
+    """Complaint handling speed: complaints answered per period (a longer queue waits longer)."""
+    hi = max(4 * cfg.capacity, 50)
+    return Lever(key, f"{name}: complaints answered / period (speed)", "int", int(cfg.capacity),
+                 0, int(hi), max(1, hi // 100), lambda v, path=path: [f"{path}.capacity={v}"])
+
+
+def _switch(label: str):
+    """A builder for an on/off switch of any strategy type (off = never in force)."""
+    def build(cfg, path, key, name) -> Lever:
+        on = cfg.start < OFF
+
+        def to_overrides(v, path=path, start=cfg.start):
+            return [f"{path}.start={start if v else OFF}"]
+
+        return Lever(key, f"{name}: {label}", "bool", on, to_overrides=to_overrides)
+    return build
+
+
+STRATEGY_LEVERS = {
+    "price_promotion": _price_promotion,
+    "relationship_investment": _relationship,
+    "service_investment": _service,
+    "complaint_handling": _complaints,
+    "loyalty_programme": _switch("loyalty programme on"),
+}
+
+
+def market_levers(scenario) -> list[Lever]:
+    """Switching cost (structural bonds, stay premium), price sensitivity, word of mouth."""
+    segs = [(k, float(s.price_sensitivity.mean)) for k, s in enumerate(scenario.market.segments)]
+    bonds = [(f.id, b, float(getattr(f.bonds, b))) for f in scenario.firms
+             for b in STRUCTURAL_BONDS]
+
+    def sensitivity(v):
+        return [f"market.segments.{k}.price_sensitivity.mean={round(m * v, 4)}"
+                for k, m in segs]
+
+    def structural(v):
+        return [f"firms.{fid}.bonds.{b}={round(min(1.0, x * v), 4)}" for fid, b, x in bonds
+                if x > 0]
+
+    inertia = float(scenario.params.choice.inertia)
+    wom = getattr(scenario.params, "wom", None)
+    talk = [Lever("market__wom", "Market: word of mouth on", "bool", bool(wom.enabled),
+                  to_overrides=lambda v: [f"params.wom.enabled={str(v).lower()}"])] \
+        if wom is not None else []
+    return talk + [
+        Lever("market__sensitivity", "Market: price sensitivity (x scenario)", "float", 1.0,
+              0.25, 3.0, 0.05, sensitivity),
+        Lever("market__structural", "Market: structural bonds (x scenario)", "float", 1.0,
+              0.0, 3.0, 0.05, structural),
+        Lever("market__inertia", "Market: switching cost (stay premium)", "float", inertia,
+              0.0, _nice(max(3.0, 2 * inertia)), 0.05,
+              lambda v: [f"params.choice.inertia={v}"]),
+    ]
+
+
+def _nice(x: float) -> float:
+    """Round ``x`` to two significant digits (readable slider bounds and steps)."""
+    if x <= 0:
+        return 0.0
+    digits = len(str(int(x))) - 2
+    return float(round(x, -digits)) if digits > 0 else round(x, 2)
+
+
+def overrides_for(levers: list[Lever], values: dict, raw: dict | None = None) -> list[str]:
+    """Override strings for the lever ``values`` (keyed by ``Lever.key``; others ignored).
+
+    With ``raw`` (the scenario file's data), a key the file leaves to its default is set by
+    overriding its nearest parent that the file does have (see ``fit``).
+    """
+    out = []
+    for lever in levers:
+        if lever.key in values:
+            out += lever.overrides(values[lever.key])
+    return [fit(raw, expr) for expr in out] if raw is not None else out
+
+
+def fit(raw: dict, expr: str) -> str:
+    """Rewrite ``a.b.c=V`` as ``a.b={c: V}`` when the file has no ``b`` under ``a`` (and so on).
+
+    ``apply_override`` walks existing keys only; a block the file leaves to the schema's
+    defaults is created with just this key, which leaves its other fields at their defaults.
+    """
+    key, _, value = expr.partition("=")
+    parts, node = key.split("."), raw
+    for i, part in enumerate(parts[:-1]):
+        child = _child(node, part)
+        if child is None:
+            nested = yaml.safe_load(value)
+            for name in reversed(parts[i + 1:]):
+                nested = {name: nested}
+            flow = yaml.safe_dump(nested, default_flow_style=True, width=10**6).strip()
+            return f"{'.'.join(parts[:i + 1])}={flow}"
+        node = child
+    return expr
+
+
+def _child(node, part):
+    """``node[part]`` for a mapping; for a list, item ``part`` by index, id, name or type."""
+    if isinstance(node, dict):
+        return node.get(part)
+    if not isinstance(node, list):
+        return None
+    if part.isdigit():
+        return node[int(part)] if int(part) < len(node) else None
+    return next((item for item in node if isinstance(item, dict)
+                 and part in (item.get("id"), item.get("name"), item.get("type"))), None)
