@@ -38,6 +38,7 @@ def start_step(model) -> None:
     """Apply the events due at the start of this period."""
     model._served_pos = {}
     model.events.apply()
+    model.loyalty.start()
 
 
 def after_serve(model, firm, pos, ids, paid) -> None:

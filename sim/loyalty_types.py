@@ -43,6 +43,7 @@ class LoyaltyTypes:
         shape = (c.n_firms, c.n) if self.enabled else (c.n_firms, 0)
         self.visit_share = np.zeros(shape, np.float16)
         self.kind = np.full(shape, NONE, np.int8)
+        self.was_active = np.zeros(shape, bool)
         self._attitude_t = -1
         if self.enabled:
             for f in range(c.n_firms):
@@ -53,6 +54,11 @@ class LoyaltyTypes:
     def nbytes(self) -> int:
         """Bytes of state held."""
         return self.visit_share.nbytes + self.kind.nbytes
+
+    def start(self) -> None:
+        """Remember who is active at the start of the period (to type its losses)."""
+        if self.enabled:
+            self.was_active = self.model.customers.status == ACTIVE
 
     def record(self, idx: np.ndarray, served_pos: list[np.ndarray]) -> None:
         """Move visit shares of customers with a need (``idx``) toward where they were served."""
@@ -78,7 +84,7 @@ class LoyaltyTypes:
         if not self.enabled:
             return dict.fromkeys(COLUMNS, float("nan"))
         c, t = self.model.customers, self.model.t
-        lost_now = (c.status[f] == LOST) & (c.lost_since[f] == t)
+        lost_now = (c.status[f] == LOST) & (c.lost_since[f] == t) & self.was_active[f]
         lost = np.bincount(self.kind[f][lost_now], minlength=4)
         self._classify(f)
         have = np.bincount(self.kind[f][c.status[f] == ACTIVE], minlength=4)
