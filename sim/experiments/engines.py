@@ -32,8 +32,21 @@ def died(task, attempts: int, why: str) -> RunOutcome:
     return RunOutcome(task.run, False, None, f"WorkerDied: {why} ({attempts} attempts)")
 
 
+def process_context():
+    """The start method of local workers: ``forkserver`` where available, else ``spawn``.
+
+    Forkserver workers fork from a server that has imported the model once (fast pool
+    restarts), and neither method inherits the parent's threads or locks.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["sim.experiments.worker", "sim.api"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
 class LocalEngine:
-    """A pool of local worker processes (``spawn`` start method: safe with threads).
+    """A pool of local worker processes (forkserver or spawn, never plain fork).
 
     Args:
         workers: Number of processes (default: one per core).
@@ -43,7 +56,7 @@ class LocalEngine:
     def __init__(self, workers: int | None = None, max_attempts: int = 3):
         self.workers = workers or default_workers()
         self.max_attempts = max_attempts
-        self.context = multiprocessing.get_context("spawn")
+        self.context = process_context()
 
     def run(self, tasks, on_outcome) -> None:
         """Run every task; call ``on_outcome`` for each as it finishes."""
@@ -118,7 +131,10 @@ class DaskEngine:
         """Run every task on the cluster; call ``on_outcome`` for each as it finishes."""
         import dask
 
-        with dask.config.set({"distributed.scheduler.allowed-failures": self.max_attempts - 1}):
+        settings = {"distributed.scheduler.allowed-failures": self.max_attempts - 1}
+        if process_context().get_start_method() == "forkserver":
+            settings["distributed.worker.multiprocessing-method"] = "forkserver"
+        with dask.config.set(settings):
             if self.client is not None:
                 return self._submit(self.client, tasks, on_outcome)
             with self._connect() as client:

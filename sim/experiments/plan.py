@@ -112,8 +112,7 @@ def load_plan(path) -> Plan:
         for point in points:
             point.origin = ("design",)
     plan = Plan(exp, file, raw, base, points)
-    for point in points:
-        check_point(plan, point, lines)
+    check_points(plan, lines)
     return plan
 
 
@@ -156,20 +155,50 @@ def _apply(data: dict, expr: str, file: str, loc: tuple, lines: dict) -> None:
                                 for p in e.problems]) from None
 
 
-def check_point(plan: Plan, point: Point, lines: dict) -> None:
-    """Apply a point's overrides and validate its scenario; errors name the variant."""
-    data = copy.deepcopy(plan.base)
-    for loc, expr in overrides(point):
-        _apply(data, expr, plan.file, _factor_loc(plan, loc), lines)
+def check_points(plan: Plan, lines: dict, limit: int = 10) -> None:
+    """Validate every design point's scenario; report up to ``limit`` bad variants at once."""
+    problems, seen = [], set()
+    for point in plan.points:
+        for p in point_problems(plan, point, lines):
+            key = (p.path.split(" (variant")[0], p.path.rpartition("scenario ")[2], p.message)
+            if key not in seen:
+                seen.add(key)
+                problems.append(p)
+        if len(problems) >= limit:
+            break
+    if problems:
+        raise InputError(plan.file, problems)
+
+
+def point_problems(plan: Plan, point: Point, lines: dict) -> list[Problem]:
+    """Problems of one design point's scenario, placed at the override that causes them."""
+    data, locs = copy.deepcopy(plan.base), []
     try:
-        scenario = validate(Scenario, data, {}, plan.file)
-        check_memory(scenario, {}, plan.file)
+        for loc, expr in overrides(point):
+            locs.append(_factor_loc(plan, loc))
+            _apply(data, expr, plan.file, locs[-1], lines)
     except InputError as e:
-        where = fmt_path(point.origin)
-        raise InputError(plan.file, [
-            Problem(f"{where} (variant {point.name!r}): scenario {p.path or '(top level)'}",
-                    p.message, _line(lines, point.origin), p.value, p.has_value)
-            for p in e.problems]) from None
+        return e.problems
+    try:
+        check_memory(validate(Scenario, data, {}, plan.file), {}, plan.file)
+        return []
+    except InputError as e:
+        where = _culprit(plan, point, locs) or point.origin
+        return [Problem(f"{fmt_path(where)} (variant {point.name!r}): scenario "
+                        f"{p.path or '(top level)'}", p.message, _line(lines, where), p.value,
+                        p.has_value) for p in e.problems]
+
+
+def _culprit(plan: Plan, point: Point, locs: list) -> tuple | None:
+    """The location of the first override after which the scenario is invalid."""
+    data = copy.deepcopy(plan.base)
+    for loc, (_, expr) in zip(locs, overrides(point)):
+        apply_override(data, expr, plan.file)
+        try:
+            Scenario.model_validate(data)
+        except ValueError:
+            return loc
+    return None
 
 
 def _factor_loc(plan: Plan, loc: tuple) -> tuple:

@@ -65,7 +65,7 @@ def check_labels(factors: list[Factor]) -> list[Factor]:
         raise ValueError(f"factor names {dup} repeat; give each factor a unique name")
     clash = sorted(set(labels) & (set(COLUMNS) | set(RUN_COLUMNS)))
     if clash:
-        raise ValueError(f"factor names {clash} clash with result columns; give them a name")
+        raise ValueError(f"factor names {clash} clash with result columns; choose other names")
     return factors
 
 
