@@ -15,7 +15,8 @@ about 1.8), less for the emotionally committed (s = ``loyal_shield``, A_if affec
 commitment). h0_f is ``base_hazard`` or, if null, the firm's loss rate excluding contagion
 losses, exponentially smoothed (weight 0.1 per period; starting at 1/52). A contagion
 defector's trust in f falls by ``trust_loss`` and f is no longer their habitual firm; the loss
-reason is the remembered incident if any, otherwise "competition".
+reason is the remembered incident if any, otherwise "competition". Exposures below 0.02
+(a defection more than about 5.6 half-lives ago) are treated as zero.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from . import churn
 from .constants import ACTIVE, LOST
 
 F32 = np.float32
-SMOOTH, START_HAZARD, MIN_EXPOSURE = 0.1, 1 / 52, 1e-3
+SMOOTH, START_HAZARD, MIN_EXPOSURE = 0.1, 1 / 52, 0.02
 
 
 def decay_and_push(model) -> None:
