@@ -1,4 +1,4 @@
-"""Cohorts and customer lifetime value (ODD, "Cohorts and lifetime value").
+"""Cohorts and customer lifetime value (ODD 7.18).
 
 A cohort is the set of customers who started a lifetime at firm f in period a (``acquired``)
 through one channel (``constants.CHANNELS``: initial, new, price, relationship, returned);
@@ -48,6 +48,7 @@ class Cohorts:
         self.p = model.params.cohorts
         self.enabled = self.p.enabled
         self.value = np.zeros((c.n_firms, c.n if self.enabled else 0), F32)
+        self.total = np.zeros(c.n_firms)  # sum of ``value`` per firm, kept up to date
         self.history = [deque(maxlen=self.p.window) for _ in model.firms]
         self.rows: list[np.ndarray] = []
         self.seen = [np.zeros(0, bool) for _ in model.firms]
@@ -64,10 +65,12 @@ class Cohorts:
         if self.p.basis == "margin":
             v -= F32(firm.cfg.costs.variable + firm.unit_service_cost())
         self.value[firm.index, ids] += v
+        self.total[firm.index] += v.sum(dtype=np.float64)
 
     def reset(self, ids: np.ndarray) -> None:
         """Newcomers in recycled places bring no value yet."""
         if self.enabled:
+            self.total -= self.value[:, ids].sum(axis=1, dtype=np.float64)
             self.value[:, ids] = 0
 
     def row(self, firm, row: dict) -> dict:
@@ -81,9 +84,8 @@ class Cohorts:
             value -= row["cost_variable"] + row["cost_service"]
         retention = row["retention_rate"]
         self.history[f].append((value / active if active else np.nan, retention))
-        served = c.last_visit[f] >= 0
-        n = int(served.sum())
-        realised = float(self.value[f][served].sum(dtype=np.float64) / n) if n else float("nan")
+        n = np.count_nonzero(c.last_visit[f] >= 0)
+        realised = float(self.total[f] / n) if n else float("nan")
         if t % self.p.every == 0 or t == self.model.scenario.horizon - 1:
             self._snapshot(f, t)
         else:

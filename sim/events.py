@@ -1,4 +1,4 @@
-"""Events (ODD, "Events"): a timeline of shocks applied at the start of a period.
+"""Events (ODD 7.19): a timeline of shocks applied at the start of a period.
 
 Event types (schema in ``sim/scenario/events.py``):
 

@@ -1,4 +1,4 @@
-"""Dick & Basu loyalty types (ODD 7.10): relative attitude x repeat patronage.
+"""Dick & Basu loyalty types (ODD 7.16): relative attitude x repeat patronage.
 
 For customer i and firm f, at the end of every period:
 
@@ -85,9 +85,9 @@ class LoyaltyTypes:
             return dict.fromkeys(COLUMNS, float("nan"))
         c, t = self.model.customers, self.model.t
         lost_now = (c.status[f] == LOST) & (c.lost_since[f] == t) & self.was_active[f]
-        lost = np.bincount(self.kind[f][lost_now], minlength=4)
+        lost = _count_types(self.kind[f], lost_now)
         self._classify(f)
-        have = np.bincount(self.kind[f][c.status[f] == ACTIVE], minlength=4)
+        have = _count_types(self.kind[f], c.status[f] == ACTIVE)
         out = {f"loyal_{k}": int(n) for k, n in zip(TYPES, have)}
         out.update({f"lost_loyal_{k}": int(n) for k, n in zip(TYPES, lost)})
         return out
@@ -104,11 +104,13 @@ class LoyaltyTypes:
         for g, firm in enumerate(self.model.firms):
             if g != f and getattr(firm, "available", True):
                 np.maximum(best, att[g], out=best)
-        high_att = (att[f] - best) >= F32(p.attitude_threshold)
-        high_rep = self.visit_share[f] >= np.float16(p.patronage_threshold)
-        kind = np.where(high_rep, np.where(high_att, TRUE, SPURIOUS),
-                        np.where(high_att, LATENT, NONE))
-        self.kind[f] = kind
+        np.subtract(att[f], best, out=best)
+        low_att = best < F32(p.attitude_threshold)
+        # visit shares are >= 0, so float16 order is the order of their bit patterns
+        low_rep = self.visit_share[f].view(np.uint16) < _bits(p.patronage_threshold)
+        kind = self.kind[f]
+        np.add(low_att, low_rep, out=kind, dtype=np.int8)
+        kind += low_rep  # true 0, spurious 1 (low attitude), latent 2, none 3
 
     def _attitudes(self) -> np.ndarray:
         """a_if for every firm and customer, computed once per period."""
@@ -121,3 +123,13 @@ class LoyaltyTypes:
             att *= F32(1 / 4)
             self._att, self._attitude_t = att, t
         return self._att
+
+
+def _bits(x: float) -> np.uint16:
+    """Bit pattern of ``x`` as float16 (for fast comparisons of non-negative float16)."""
+    return np.array(x, np.float16).view(np.uint16)
+
+
+def _count_types(kind: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Number of customers of each type among ``mask``."""
+    return np.array([np.count_nonzero(mask & (kind == k)) for k in range(len(TYPES))])

@@ -1,4 +1,4 @@
-"""Market turnover (ODD, "Market turnover"): involuntary exits and newcomers.
+"""Market turnover (ODD 7.17): involuntary exits and newcomers.
 
 Every period each customer in the market leaves it with probability ``exit_rate`` (moved
 away or died: Keaveney's involuntary switching). A leaver who was active at a firm is lost to

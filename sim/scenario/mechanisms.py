@@ -1,6 +1,6 @@
 """Schema blocks of the loyalty-type, turnover and cohort/CLV mechanisms (``params.*``).
 
-Each block has documented defaults; docs/ODD.md (7.10-7.12) gives the equations.
+Each block has documented defaults; docs/ODD.md (7.16-7.18) gives the equations.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from ..strategies.base import Block
 
 
 class LoyaltyTypeParams(Block):
-    """Dick & Basu loyalty types (ODD 7.10): relative attitude x repeat patronage."""
+    """Dick & Basu loyalty types (ODD 7.16): relative attitude x repeat patronage."""
 
     enabled: bool = Field(True, description="classify customers every period")
     attitude_threshold: float = Field(
@@ -30,7 +30,7 @@ class LoyaltyTypeParams(Block):
 
 
 class TurnoverParams(Block):
-    """Market turnover (ODD 7.11): involuntary exits and newcomers who take the empty places."""
+    """Market turnover (ODD 7.17): involuntary exits and newcomers who take the empty places."""
 
     exit_rate: float = Field(0.0, ge=0.0, le=1.0,
                              description="chance per customer and period of leaving the market "
@@ -41,7 +41,7 @@ class TurnoverParams(Block):
 
 
 class CohortParams(Block):
-    """Cohort survival and customer lifetime value (ODD 7.12)."""
+    """Cohort survival and customer lifetime value (ODD 7.18)."""
 
     enabled: bool = Field(True, description="record cohorts.csv and the CLV columns")
     every: int = Field(4, ge=1, le=100_000, description="periods between cohort snapshots")

@@ -256,7 +256,7 @@ class Scenario(Strict):
     initial: Initial = Initial()
     params: Params = Params()
     events: list[Event] = Field(default_factory=list,
-                                description="timeline of events (docs/ODD.md 7.13)")
+                                description="timeline of events (docs/ODD.md 7.19)")
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
