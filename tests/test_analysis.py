@@ -123,6 +123,18 @@ def test_cox_handles_ties_and_matches_lifelines_if_installed():
     assert res.coef["x"] == pytest.approx(ref.coef["x"], abs=1e-3)
 
 
+def test_cox_counting_process_rows_give_the_same_fit():
+    df = _synthetic_hazards(3000, 6)
+    whole = cox_ph(df, "d", "e", ["x"])
+    long = df[df["d"] > 5]
+    split = pd.concat([long.assign(entry=0.0, d=5.0, e=0), long.assign(entry=5.0),
+                       df[df["d"] <= 5].assign(entry=0.0)])
+    res = cox_ph(split, "d", "e", ["x"], entry="entry")
+    assert res.coef["x"] == pytest.approx(whole.coef["x"], abs=1e-9)
+    with pytest.raises(ValueError, match="entry"):
+        cox_ph(split.assign(entry=split["d"]), "d", "e", ["x"], entry="entry")
+
+
 def test_cox_refuses_no_events():
     df = pd.DataFrame({"d": [1, 2], "e": [0, 0], "x": [0, 1]})
     with pytest.raises(ValueError, match="no events"):

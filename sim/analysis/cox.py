@@ -48,31 +48,49 @@ class CoxResult:
                              "hr_high": np.exp(self.coef + z * self.se)})
 
 
-def _risk_sums(order_x, w, last_of_time):
-    """Sums of w, w x and w x x' over each risk set (times sorted descending)."""
-    s0 = np.cumsum(w)[last_of_time]
-    wx = w[:, None] * order_x
-    s1 = np.cumsum(wx, axis=0)[last_of_time]
-    s2 = np.cumsum(wx[:, :, None] * order_x[:, None, :], axis=0)[last_of_time]
-    return s0, s1, s2
+def _risk_sums(x, w, last, late):
+    """Sums of w, w x and w x x' over each row's risk set (rows sorted by time descending).
+
+    The risk set of a row with time t holds the rows with time >= t (the cumulative sum up to
+    ``last``) less those that entered at or after t (``late`` indexes them, see ``_prepare``).
+    """
+    wx = w[:, None] * x
+    parts = [w, wx, wx[:, :, None] * x[:, None, :]]
+    out = []
+    for a in parts:
+        c = np.cumsum(a, axis=0)
+        s = c[last]
+        if late is not None:
+            order, count = late
+            ce = np.concatenate([np.zeros((1, *a.shape[1:])), np.cumsum(a[order], axis=0)])
+            s = s - ce[count]
+        out.append(s)
+    return out
 
 
-def _prepare(durations, events, x):
-    """Sort by time descending; index of each row's risk-set end (the last of its ties)."""
+def _prepare(durations, events, x, entry=None):
+    """Sort by time descending; each row's risk-set end and, with entries, who entered late."""
     order = np.argsort(-durations, kind="stable")
     d, e, x = durations[order], events[order], x[order]
     _, first_desc = np.unique(-d, return_index=True)
     ends = np.append(first_desc[1:], d.size) - 1
     group = np.repeat(np.arange(first_desc.size), np.diff(np.append(first_desc, d.size)))
-    return e, x, ends[group]
+    late = None
+    if entry is not None:
+        en = entry[order]
+        by_entry = np.argsort(-en, kind="stable")
+        # rows whose entry >= t: the first `count` rows in descending order of entry
+        count = np.searchsorted(-en[by_entry], -d, side="right")
+        late = (by_entry, count)
+    return e, x, ends[group], late
 
 
-def _objective(b, x, e, last):
+def _objective(b, x, e, last, late=None):
     """Negative log partial likelihood, its gradient and Hessian at ``b``."""
     eta = x @ b
     shift = eta.max()
     w = np.exp(eta - shift)
-    s0, s1, s2 = _risk_sums(x, w, last)
+    s0, s1, s2 = _risk_sums(x, w, last, late)
     s0, s1, s2 = s0[e], s1[e], s2[e]
     ll = (eta[e] - shift - np.log(s0)).sum()
     mean = s1 / s0[:, None]
@@ -82,7 +100,7 @@ def _objective(b, x, e, last):
 
 
 def cox_ph(data: pd.DataFrame, duration: str, event: str, covariates: list[str],
-           backend: str = "scipy") -> CoxResult:
+           backend: str = "scipy", entry: str | None = None) -> CoxResult:
     """Fit a Cox proportional-hazards model.
 
     Args:
@@ -91,11 +109,15 @@ def cox_ph(data: pd.DataFrame, duration: str, event: str, covariates: list[str],
         event: Column that is 1 if the spell ended in the event, 0 if censored.
         covariates: Columns used as covariates (numeric).
         backend: ``"scipy"`` (built in) or ``"lifelines"`` (needs the ``analysis`` extra).
+        entry: Optional column with each row's entry time (left truncation, or counting-
+            process rows (entry, duration] for time-varying covariates); scipy only.
 
     Returns:
         The fit.
     """
     if backend == "lifelines":
+        if entry is not None:
+            raise ValueError("entry times need backend='scipy'")
         return _cox_lifelines(data, duration, event, covariates)
     if backend != "scipy":
         raise ValueError(f"backend must be 'scipy' or 'lifelines', got {backend!r}")
@@ -104,12 +126,16 @@ def cox_ph(data: pd.DataFrame, duration: str, event: str, covariates: list[str],
     x = data[covariates].to_numpy(dtype=float)
     if not ev.any():
         raise ValueError("no events: the hazard ratio cannot be estimated")
-    e, xs, last = _prepare(d, ev, x)
+    en = None if entry is None else data[entry].to_numpy(dtype=float)
+    if en is not None and np.any(en >= d):
+        raise ValueError("every entry time must be before its duration (end) time")
+    e, xs, last, late = _prepare(d, ev, x, en)
     xs = xs - xs.mean(axis=0)
-    res = minimize(lambda b: _objective(b, xs, e, last)[0], np.zeros(x.shape[1]),
-                   jac=lambda b: _objective(b, xs, e, last)[1],
-                   hess=lambda b: _objective(b, xs, e, last)[2], method="trust-exact")
-    info = _objective(res.x, xs, e, last)[2]
+    args = (xs, e, last, late)
+    res = minimize(lambda b: _objective(b, *args)[0], np.zeros(x.shape[1]),
+                   jac=lambda b: _objective(b, *args)[1],
+                   hess=lambda b: _objective(b, *args)[2], method="trust-exact")
+    info = _objective(res.x, *args)[2]
     se = np.sqrt(np.diag(np.linalg.inv(info)))
     return CoxResult(pd.Series(res.x, index=covariates), pd.Series(se, index=covariates),
                      float(-res.fun), int(d.size), int(ev.sum()))

@@ -26,7 +26,7 @@ VARIANTS = {
 }
 TOLERANCE = 0.05
 # (customers, periods, burn-in, window of spell starts); quick is smaller and shorter
-SIZES = {False: (None, 300, 60, 100), True: (3000, 200, 40, 80)}
+SIZES = {False: (None, 300, 60, 100), True: (2000, 180, 30, 50)}
 
 CRITERIA = tuple(
     Criterion(f"lifetime_{name}", f"{name} variant: measured mean lifetime / (1 / (1 - r))",

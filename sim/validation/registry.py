@@ -9,7 +9,15 @@ import importlib
 
 from .base import Pattern
 
-MODULES = ("case", "portability", "heterogeneity", "arithmetic")
+MODULES = ("case", "portability", "heterogeneity", "complaints", "contagion", "arithmetic")
+
+# Patterns the model does not reproduce yet: still run and reported, but they do not decide
+# the exit status. Each entry says why (see docs/validation.md); remove it once fixed.
+KNOWN_GAPS = {
+    "complaints": "unresolved complainants are retained less than silent ones: who complains "
+                  "does not depend on commitment (no voice-over-exit selection) and an "
+                  "unresolved complaint is penalised harder than silence",
+}
 
 
 def patterns() -> list[Pattern]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .base import Outcome, Pattern
-from .registry import by_key
+from .registry import KNOWN_GAPS, by_key
 
 PASS_SHARE = 0.9
 QUICK_SEEDS, FULL_SEEDS = 3, 20
@@ -42,9 +42,11 @@ class Report:
                 rows.append({"pattern": f"{p.number}. {p.title}", "criterion": c.key,
                              "measured": c.measured, "threshold": c.threshold,
                              "share_passing": share})
+            gate = ("known gap, not gating" if p.key in KNOWN_GAPS
+                    else f">= {PASS_SHARE:.0%} of seeds")
             rows.append({"pattern": f"{p.number}. {p.title}", "criterion": "ALL",
                          "measured": "every criterion above on the same seed",
-                         "threshold": f">= {PASS_SHARE:.0%} of seeds",
+                         "threshold": gate,
                          "share_passing": self.pattern_share(p.key)})
         return pd.DataFrame(rows)
 
@@ -54,8 +56,9 @@ class Report:
         return sum(o.all_passed for o in outs) / len(outs)
 
     def passed(self) -> bool:
-        """True if every pattern passes on at least ``PASS_SHARE`` of the seeds."""
-        return all(self.pattern_share(p.key) >= PASS_SHARE for p in self.patterns)
+        """True if every pattern (known gaps aside) passes on >= ``PASS_SHARE`` of seeds."""
+        return all(self.pattern_share(p.key) >= PASS_SHARE for p in self.patterns
+                   if p.key not in KNOWN_GAPS)
 
     def values(self) -> pd.DataFrame:
         """Every measured value, one row per pattern and seed."""
