@@ -43,7 +43,8 @@ def test_validate_quick_runs_and_passes(tmp_path, capsys):
     assert sorted(seeds["seed"].unique()) == [0, 1, 2]
     md = (tmp_path / "validation.md").read_text()
     assert "| pattern |" in md and "![" in md
-    for png in ("pattern1_case.png", "pattern3_portability.png", "pattern4_heterogeneity.png",
+    for png in ("pattern1_case.png", "pattern2_jones_sasser.png", "pattern3_portability.png",
+                "pattern4_heterogeneity.png",
                 "pattern5_complaints.png", "pattern6_contagion.png", "pattern7_arithmetic.png"):
         assert (tmp_path / png).stat().st_size > 10_000
 

@@ -9,7 +9,8 @@ import importlib
 
 from .base import Pattern
 
-MODULES = ("case", "portability", "heterogeneity", "complaints", "contagion", "arithmetic")
+MODULES = ("case", "jones_sasser", "portability", "heterogeneity", "complaints", "contagion",
+           "arithmetic")
 
 # Patterns the model does not reproduce yet: still run and reported, but they do not decide
 # the exit status. Each entry says why (see docs/validation.md); remove it once fixed.
