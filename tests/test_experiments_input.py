@@ -111,3 +111,16 @@ def test_calibration_errors(tmp_path):
     bad_firm = text.replace("{firm: eaton}", "{firm: eton}")
     (msg,) = _problems(tmp_path, bad_firm, load_calibration, "cal.yaml")
     assert ":3: target.firm = 'eton': no such firm; firms are ['nanyuan', 'eaton']" in msg
+
+
+def test_grid_columns_have_one_type_per_factor(tmp_path):
+    path = tmp_path / "exp.yaml"
+    path.write_text(f"scenario: {CASE}\ndesign:\n  type: grid\n  factors:\n"
+                    "    - {path: firms.eaton.price, name: d, values: [350.5, 400]}\n"
+                    "    - {path: firms.eaton.strategies.2, name: s, values: [{type: "
+                    "price_promotion}, {type: price_promotion, discount: 0.3}]}\n")
+    points = load_plan(path).points
+    assert [p.values["d"] for p in points] == [350.5, 350.5, 400.0, 400.0]
+    assert all(isinstance(p.values["d"], float) for p in points)
+    assert points[1].values["s"] == '{"discount": 0.3, "type": "price_promotion"}'
+    assert [p.name for p in points][:2] == ["d=350.5,s=option0", "d=350.5,s=option1"]

@@ -1,15 +1,22 @@
 """Experiments at scale: replications, sweeps, sensitivity analysis and calibration.
 
 See docs/experiments.md. The optional dependencies (Dask, PyArrow, SALib, SciPy) come with
-``pip install loyaltysim[sweep]``.
+``pip install loyaltysim[sweep]``. Names are imported on first use (``run.py`` starts fast).
 """
 
-from .api import run_experiment
-from .plan import Plan, load_plan
-from .report import make_report
-from .seeds import run_seed
-from .store import load_results
-from .sweep import SweepSummary, run_sweep
+import importlib
 
-__all__ = ["Plan", "SweepSummary", "load_plan", "load_results", "make_report", "run_experiment",
-           "run_seed", "run_sweep"]
+_EXPORTS = {
+    "run_experiment": ".api", "Plan": ".plan", "load_plan": ".plan", "make_report": ".report",
+    "run_seed": ".seeds", "load_results": ".store", "SweepSummary": ".sweep",
+    "run_sweep": ".sweep",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    """Import the public names lazily (PEP 562)."""
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -59,16 +59,25 @@ def _grid(factors) -> list[Point]:
     """The cartesian product of the factors' values, first factor slowest."""
     points = []
     for combo in itertools.product(*(range(len(f.values)) for f in factors)):
-        values = {f.label: _column_value(f.values[k]) for f, k in zip(factors, combo)}
+        values = {f.label: _column_value(f.values[k], f.values) for f, k in zip(factors, combo)}
         parts = [f"{f.label}={_short(f.values[k], k)}" for f, k in zip(factors, combo)]
         points.append(Point(_safe(",".join(parts)),
                             [(f.path, f.values[k]) for f, k in zip(factors, combo)], values))
     return points
 
 
-def _column_value(value):
-    """A factor value as stored in a result column (JSON text for lists and mappings)."""
-    return json.dumps(value, sort_keys=True) if isinstance(value, (list, dict)) else value
+def _column_value(value, values: list):
+    """A factor value as stored in a result column, with one type per column.
+
+    Numbers become floats if any of the factor's values is a float; lists and mappings
+    become JSON text.
+    """
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, sort_keys=True)
+    numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if len(numbers) == len(values) and any(isinstance(v, float) for v in values):
+        return float(value)
+    return value
 
 
 def _short(value, k: int) -> str:
