@@ -45,14 +45,16 @@ def utilities(c, prices: np.ndarray, idx, p, price_norm: float) -> np.ndarray:
     last = c.last_firm[idx]
     out = np.empty_like(prices)
     for f in range(prices.shape[0]):
-        v = F32(p.beta_quality) * c.expectation[f, idx]
-        v += F32(p.beta_trust) * c.trust[f, idx]
-        v += F32(p.beta_affective) * c.affective[f, idx]
-        locked = c.calculative[f, idx] * (c.status[f, idx] == ACTIVE)
-        v += F32(p.beta_calculative) * locked
-        v[last == f] += F32(p.inertia)
+        v = out[f]
+        np.multiply(c.expectation[f][idx], F32(p.beta_quality), out=v)
+        v += F32(p.beta_trust) * c.trust[f][idx]
+        v += F32(p.beta_affective) * c.affective[f][idx]
+        locked = c.calculative[f][idx]
+        locked *= c.status[f][idx] == ACTIVE
+        locked *= F32(p.beta_calculative)
+        v += locked
+        v += F32(p.inertia) * (last == f)
         v -= price_term(prices[f], ref, beta, p)
-        out[f] = v
     return out
 
 

@@ -91,8 +91,8 @@ def apply_override(data: dict, expr: str, file: str) -> tuple:
 
 def _child(node, part, loc, file, expr):
     """Step into ``part`` of a dict or list (list items by index, id, name or type)."""
-    if isinstance(node, dict) and part in node:
-        return node[part], part
+    if isinstance(node, dict):  # a missing block is created; validation checks its name
+        return node.setdefault(part, {}), part
     if isinstance(node, list):
         if part.lstrip("-").isdigit() and -len(node) <= int(part) < len(node):
             return node[int(part)], int(part) % len(node)
@@ -105,9 +105,9 @@ def _child(node, part, loc, file, expr):
                  if isinstance(it, dict)]
         msg = f"--set {expr}: no item {part!r}; items are {names} or indices 0..{len(node) - 1}"
         raise InputError(file, [Problem(fmt_path(loc), msg)])
-    allowed = sorted(node) if isinstance(node, dict) else []
     raise InputError(file, [Problem(fmt_path(loc + (part,)),
-                                    f"--set {expr}: no such key; existing keys: {allowed}")])
+                                    f"--set {expr}: {fmt_path(loc) or 'the top level'} is a "
+                                    f"value, not a mapping or list")])
 
 
 def load_scenario(path, overrides=(), customers: int | None = None,
