@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from ..scenario import InputError, Problem, Scenario, read_yaml, validate
+from ..scenario import InputError, Problem, Scenario, validate
+from ..scenario.loader import load_document
 from .calibration_schema import Calibration
 from .observed import read_observed
 from .plan import _apply, _base, _line, dump
@@ -85,11 +86,7 @@ class CalibrationResult:
 def load_calibration(path) -> CalibrationPlan:
     """Read and validate a calibration file, its scenario and its observed CSV."""
     file = str(path)
-    raw, lines = read_yaml(file)
-    if not isinstance(raw, dict):
-        raise InputError(file, [Problem("", "a calibration must be a mapping of keys to values",
-                                        1)])
-    cal = validate(Calibration, raw, lines, file)
+    cal, raw, lines = load_document(file, Calibration, "a calibration")
     base = _base(cal, file, lines)
     observed = read_observed(Path(file).parent / cal.observed.file, cal.observed, file, lines)
     plan = CalibrationPlan(cal, file, base, observed, lines)

@@ -17,7 +17,7 @@ import yaml
 
 from ..scenario import InputError, Problem, Scenario, read_yaml, validate
 from ..scenario.errors import fmt_path
-from ..scenario.loader import apply_override, check_memory
+from ..scenario.loader import apply_override, check_memory, load_document
 from .designs import Point, expand
 from .schema import Experiment
 from .seeds import run_seed
@@ -101,11 +101,7 @@ def dump(value) -> str:
 def load_plan(path) -> Plan:
     """Read and validate an experiment file and everything it refers to."""
     file = str(path)
-    raw, lines = read_yaml(file)
-    if not isinstance(raw, dict):
-        raise InputError(file, [Problem("", "an experiment must be a mapping of keys to values",
-                                        1)])
-    exp = validate(Experiment, raw, lines, file)
+    exp, raw, lines = load_document(file, Experiment, "an experiment")
     base = _base(exp, file, lines)
     points = expand(exp)
     if exp.design.type in ("grid", "latin_hypercube", "sobol", "morris"):

@@ -110,6 +110,24 @@ def _child(node, part, loc, file, expr):
                                     f"value, not a mapping or list")])
 
 
+def load_document(path, model: type[BaseModel], what: str):
+    """Read a YAML file that must be a mapping and validate it against ``model``.
+
+    Args:
+        path: The file.
+        model: The schema (e.g. an experiment or a calibration).
+        what: What the file is, for the error message ("an experiment", ...).
+
+    Returns:
+        (validated model, raw data, {path tuple: line}); raises ``InputError`` on any problem.
+    """
+    file = str(path)
+    raw, lines = read_yaml(file)
+    if not isinstance(raw, dict):
+        raise InputError(file, [Problem("", f"{what} must be a mapping of keys to values", 1)])
+    return validate(model, raw, lines, file), raw, lines
+
+
 def load_scenario(path, overrides=(), customers: int | None = None,
                   periods: int | None = None) -> Scenario:
     """Read, override and validate a scenario file. Raises ``InputError`` on any problem."""
