@@ -2,8 +2,14 @@
 
 Lodging: a customer served by firm f complains with probability pi_F if the visit had a
 service failure, else pi_D if the transaction satisfaction s_i <= ``dissatisfied`` (TARP: about
-1 in 25), unless a complaint of theirs to f is already pending. Complaints queue per firm in
-arrival order.
+1 in 25), unless a complaint of theirs to f is already pending. Who voices is selected by
+commitment (voice rather than exit, Hirschman 1970): each chance is multiplied by
+
+    v_i = (A_if + T_if) ** nu / mean_j (A_jf + T_jf) ** nu     (nu = ``voice_commitment``)
+
+the mean taken over this period's customers of f with a problem, and capped at 1. The average
+chance stays pi_F or pi_D (TARP's rates are population averages); the committed and trusting
+complain more, the uncommitted leave silently. Complaints queue per firm in arrival order.
 
 Handling (``type: complaint_handling``, at the start of each period): the firm answers the
 first ``capacity`` complaints in the queue; each answer resolves the problem with probability
@@ -60,6 +66,8 @@ def lodge(model, f: int, ids: np.ndarray, s: np.ndarray, failed: np.ndarray) -> 
     c, p, rng = model.customers, model.params.complaints, model.rng
     prob = np.where(failed, F32(p.prob_failure),
                     np.where(s <= p.dissatisfied, F32(p.prob_dissatisfied), F32(0)))
+    if p.voice_commitment:
+        prob = np.minimum(prob * voice(c, f, ids, prob > 0, p.voice_commitment), F32(1))
     who = ids[(rng.random(ids.size, dtype=F32) < prob) & (c.complaint[f, ids] != CP_PENDING)]
     if who.size == 0:
         return
@@ -68,6 +76,13 @@ def lodge(model, f: int, ids: np.ndarray, s: np.ndarray, failed: np.ndarray) -> 
     book.ids[f] = np.concatenate([book.ids[f], who])
     book.t[f] = np.concatenate([book.t[f], np.full(who.size, model.t)])
     model.firms[f].count("complaints", who.size)
+
+
+def voice(c, f: int, ids: np.ndarray, at_risk: np.ndarray, nu: float) -> np.ndarray:
+    """Relative propensity to voice, (A + T) ** nu over its mean among those ``at_risk``."""
+    v = (c.affective[f, ids] + c.trust[f, ids]) ** F32(nu)
+    mean = v[at_risk].mean() if at_risk.any() else F32(1)
+    return v / mean if mean > 0 else np.ones_like(v)
 
 
 def handle(model, firm, capacity: int, quality: float) -> tuple[int, int]:

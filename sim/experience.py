@@ -6,10 +6,16 @@ For a customer i served by firm f at price p:
             phi_i ~ Bernoulli(failure_max * (1 - sum_d w_id s_fd))   (a service failure)
     E*_i  = E_if + kappa (p / p_norm - 1)                          (expectation rises with price)
     D_i   = q_i - E*_i                                             (disconfirmation)
-    s_i   = clip(0.5 + g_plus max(D_i, 0) - g_minus max(-D_i, 0), 0, 1)
+    s_i   = clip(0.5 + g_perf (q_i - q_mid)                       (level of performance)
+                     + g_plus max(D_i, 0) - g_minus max(-D_i, 0), 0, 1)
     S_if <- S_if + alpha_S (s_i - S_if)                            (anchoring and adjustment)
     E_if <- E_if + alpha_E (q_i - E_if)
     r_i  <- r_i + alpha_r (p - r_i)                                (reference price)
+
+Satisfaction responds to the level of performance as well as to disconfirmation (Churchill &
+Surprenant 1982; Oliver 1997; Tse & Wilton 1988): with expectations adapted to a firm, good
+service still satisfies more than poor service. g_perf = 0 (the default) gives pure
+disconfirmation; validation pattern 2 (Jones & Sasser) uses g_perf = 2.
 
 A failure falls on dimension d with probability proportional to w_id (1 - s_fd): on "value"
 it is a core service failure, otherwise a service encounter failure.
@@ -36,7 +42,11 @@ def experience(c, f: int, service: np.ndarray, ids, paid, p, price_norm, rng, t:
         record_failures(c, f, service, ids[failed], w[:, failed], rng, t)
     e = c.expectation[f, ids]
     d = q - (e + F32(p.price_expectation) * (paid * F32(1 / price_norm) - 1))
-    s = np.clip(0.5 + np.where(d > 0, F32(p.gain_positive), F32(p.gain_negative)) * d, 0, 1)
+    s = np.where(d > 0, F32(p.gain_positive), F32(p.gain_negative)) * d
+    s += F32(0.5)
+    if p.gain_performance:
+        s += F32(p.gain_performance) * (q - F32(p.performance_mid))
+    np.clip(s, 0, 1, out=s)
     sat = c.satisfaction[f, ids]
     c.satisfaction[f, ids] = sat + F32(p.satisfaction_adjust) * (s - sat)
     c.expectation[f, ids] = e + F32(p.expectation_adapt) * (q - e)

@@ -47,9 +47,11 @@ def test_expectation_rises_with_price_paid(tiny):
     dear = np.full(500, 150.0, np.float32)
     _, s_cheap, _ = experience(c, 0, service, ids[:500], cheap, p, 100.0, rng, 0)
     _, s_dear, _ = experience(c, 0, service, ids[500:], dear, p, 100.0, rng, 0)
-    # E* = 0.6 + 0.3 (p/100 - 1): +0.15 at 150, -0.15 at 50
-    assert s_cheap.mean() == pytest.approx(0.5 + 1.5 * 0.15, abs=1e-5)
-    assert s_dear.mean() == pytest.approx(0.5 - 3.0 * 0.15, abs=1e-5)
+    # E* = 0.6 + 0.3 (p/100 - 1): +0.15 at 150, -0.15 at 50; q = 0.6 at both prices
+    level = 0.5 + p.gain_performance * (0.6 - p.performance_mid)
+    assert s_cheap.mean() == pytest.approx(level + 1.5 * 0.15, abs=1e-5)
+    assert s_dear.mean() == pytest.approx(level - 3.0 * 0.15, abs=1e-5)
+    assert s_dear.mean() < s_cheap.mean()
 
 
 def test_bond_halves_in_its_half_life(tiny):

@@ -169,6 +169,10 @@ class ExperienceParams(Strict):
     price_expectation: NonNeg = 0.3
     gain_positive: NonNeg = 1.5
     gain_negative: NonNeg = 3.0
+    gain_performance: NonNeg = Field(0.0, description="satisfaction response to the level of "
+                                     "quality, g_perf (Churchill & Surprenant 1982)")
+    performance_mid: Unit = Field(0.5, description="quality that is neither good nor bad, "
+                                  "q_mid")
     satisfaction_adjust: Unit = 0.3
     expectation_adapt: Unit = 0.15
     reference_adapt: Unit = 0.2

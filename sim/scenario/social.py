@@ -97,18 +97,33 @@ class ComplaintParams(Block):
     prob_dissatisfied: Unit = Field(0.04, description="chance a dissatisfied customer complains "
                                                       "(TARP: 1 in 25)")
     prob_failure: Unit = Field(0.1, description="chance a customer hit by a failure complains")
+    voice_commitment: float = Field(
+        4.0, ge=0.0, le=10.0,
+        description="nu: complaint chance x (A_if + T_if) ** nu / its mean among those with a "
+                    "problem: the committed voice, the uncommitted exit (Hirschman 1970); "
+                    "calibrated to TARP's ordering, 0 = no selection")
     patience: int = Field(4, ge=0, le=10_000, description="periods a complainant waits for an "
                                                          "answer before giving up (unresolved)")
     fast_within: int = Field(1, ge=1, le=10_000, description="answered within this many "
                                                             "periods: resolved fast")
-    fast_satisfaction: Unit = 0.5
-    fast_trust: Unit = 0.4
-    fast_psychological: Unit = 0.2
-    slow_satisfaction: Unit = 0.25
-    slow_trust: Unit = 0.1
-    slow_psychological: Unit = 0.05
-    unresolved_satisfaction: Unit = 0.5
-    unresolved_trust: Unit = 0.6
-    unresolved_psychological: Unit = 0.5
-    exit_unresolved: Unit = Field(0.5, description="chance an unresolved complainant leaves "
-                                                   "at once (response to failure)")
+    fast_satisfaction: Unit = Field(0.5, description="resolved fast: S += this (1 - S)")
+    fast_trust: Unit = Field(0.4, description="resolved fast: T += this (1 - T)")
+    fast_psychological: Unit = Field(0.2, description="resolved fast: psychological bond "
+                                                      "+= this (1 - B)")
+    slow_satisfaction: Unit = Field(0.25, description="resolved late: S += this (1 - S); half "
+                                                      "the fast effect (timeliness, Smith et al. "
+                                                      "1999)")
+    slow_trust: Unit = Field(0.2, description="resolved late: T += this (1 - T); half the fast "
+                                              "effect")
+    slow_psychological: Unit = Field(0.1, description="resolved late: psychological bond += "
+                                                      "this (1 - B); half the fast effect")
+    unresolved_satisfaction: Unit = Field(0.15, description="unresolved: S -= this S (a second "
+                                                            "disappointment on top of the "
+                                                            "failure)")
+    unresolved_trust: Unit = Field(0.15, description="unresolved: T -= this T")
+    unresolved_psychological: Unit = Field(0.5, description="unresolved: psychological bond "
+                                                            "-= this B (being let down by the "
+                                                            "firm, the relationship suffers)")
+    exit_unresolved: Unit = Field(0.02, description="chance an unresolved complainant leaves "
+                                                    "at once (response to failure); the rest "
+                                                    "decide through the lowered attitudes")

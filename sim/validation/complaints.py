@@ -2,11 +2,14 @@
 
 Ordinary runs of ``scenarios/validation/complaints_tarp.yaml``. After each step the model's
 customer arrays tell who had a service failure at a firm this period (the remembered incident
-and its period) and who complained (complaint state pending). Those customers are followed:
-``SETTLE`` periods later their complaint is resolved fast, resolved, or unresolved (still
-pending: left out); ``HORIZON`` periods after the problem we note whether they are still in
-the same relationship with the firm. Problems from ``START`` to the last period that leaves
-``HORIZON`` periods of follow-up are pooled.
+and its period) and whether they have a complaint pending there (and since when: the firm's
+complaint queue). Those customers are followed step by step: the first outcome of *that*
+complaint (resolved fast, resolved, unresolved) is its outcome. A complaint still pending
+``SETTLE`` periods later, or answered in a period in which the customer also lodged a new one
+(the answer is then not observable between steps), is left out. ``HORIZON`` periods after the
+problem we note whether the customer is still in the same relationship with the firm.
+Problems from ``START`` to the last period that leaves ``HORIZON`` periods of follow-up are
+pooled.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from .plotting import new_figure, save
 SCENARIO = VALIDATION_SCENARIOS / "complaints_tarp.yaml"
 START, SETTLE, HORIZON = 6, 6, 12
 GROUPS = ("no_complaint", "unresolved", "resolved", "resolved_fast")
+UNKNOWN = -1  # no complaint, or its outcome not observable
 OUTCOME = {CP_UNRESOLVED: "unresolved", CP_RESOLVED: "resolved", CP_FAST: "resolved_fast"}
 
 CRITERIA = (
@@ -54,23 +58,53 @@ def problems(model, t: int) -> list[pd.DataFrame]:
 
 
 def follow(seed: int, quick: bool) -> pd.DataFrame:
-    """Run the scenario and return one row per problem with its outcome and retention."""
-    sc = load_scenario(SCENARIO, customers=6000 if quick else None)
+    """Run the pattern's scenario (full size in quick mode too) and follow its problems."""
+    return follow_scenario(load_scenario(SCENARIO), seed)
+
+
+def lodged_at(model) -> np.ndarray:
+    """Period each customer's pending complaint to each firm was lodged (-1: none), (F, N)."""
+    book = model.social.book
+    out = np.full(model.customers.status.shape, -1, np.int64)
+    for f in range(len(model.firms)):
+        out[f, book.ids[f]] = book.t[f]
+    return out
+
+
+def settle(df: pd.DataFrame, model, lodged: np.ndarray) -> None:
+    """Record the first outcome of each followed complaint that has one by now."""
+    waiting = (df["state"] == CP_PENDING).to_numpy()
+    if not waiting.any():
+        return
+    f, i = df["firm"].to_numpy()[waiting], df["customer"].to_numpy()[waiting]
+    now = model.customers.complaint[f, i]
+    replaced = (now == CP_PENDING) & (lodged[f, i] != df["lodged"].to_numpy()[waiting])
+    state = np.where(replaced, UNKNOWN, now)
+    df.loc[waiting, "state"] = state
+
+
+def follow_scenario(sc, seed: int) -> pd.DataFrame:
+    """Run scenario ``sc`` and return one row per problem with its outcome and retention."""
     model = Market(sc, seed=seed)
     c, rows, horizon = model.customers, [], sc.horizon
-    settle: dict[int, pd.DataFrame] = {}
+    open_: dict[int, pd.DataFrame] = {}
     for _ in range(horizon):
         model.step()
         t = model.t - 1
+        lodged = lodged_at(model)
+        for when, df in open_.items():
+            if t <= when + SETTLE:
+                settle(df, model, lodged)
         if START <= t < horizon - HORIZON:
-            settle[t] = pd.concat(problems(model, t), ignore_index=True)
-        for when, df in list(settle.items()):
+            df = pd.concat(problems(model, t), ignore_index=True)
+            df["lodged"] = lodged[df["firm"].to_numpy(), df["customer"].to_numpy()]
+            df["state"] = np.where(df["complained"], CP_PENDING, UNKNOWN)
+            open_[t] = df
+        if t - HORIZON in open_:
+            df = open_.pop(t - HORIZON)
             f, i = df["firm"].to_numpy(), df["customer"].to_numpy()
-            if t == when + SETTLE:
-                df["state"] = c.complaint[f, i]
-            if t == when + HORIZON:
-                df["kept"] = (c.status[f, i] == ACTIVE) & (c.acquired[f, i] == df["acquired"])
-                rows.append(settle.pop(when))
+            df["kept"] = (c.status[f, i] == ACTIVE) & (c.acquired[f, i] == df["acquired"])
+            rows.append(df)
     return pd.concat(rows, ignore_index=True)
 
 

@@ -13,12 +13,9 @@ MODULES = ("case", "jones_sasser", "portability", "heterogeneity", "complaints",
            "arithmetic")
 
 # Patterns the model does not reproduce yet: still run and reported, but they do not decide
-# the exit status. Each entry says why (see docs/validation.md); remove it once fixed.
-KNOWN_GAPS = {
-    "complaints": "unresolved complainants are retained less than silent ones: who complains "
-                  "does not depend on commitment (no voice-over-exit selection) and an "
-                  "unresolved complaint is penalised harder than silence",
-}
+# the exit status. Each entry maps a pattern key to why (see docs/validation.md); an entry is
+# removed once the pattern passes. There is none.
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def patterns() -> list[Pattern]:
