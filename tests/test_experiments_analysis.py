@@ -112,11 +112,11 @@ def test_variant_comparison_has_intervals_and_paired_differences(tmp_path):
 def test_calibration_recovers_a_price_from_a_simulated_curve(tmp_path):
     true_price = 380.0
     cal = {"name": "recover", "scenario": str(CASE),
-           "overrides": ["market.customers=500", "horizon=24"],
+           "overrides": ["market.customers=2000", "horizon=24"],
            "observed": {"file": "obs.csv"},
-           "target": {"firm": "eaton", "metric": "customers_active"},
+           "target": {"firm": "eaton", "metric": "market_share"},
            "parameters": [{"path": "firms.eaton.price", "low": 300, "high": 500}],
-           "replications": 2, "seed": 3,
+           "replications": 4, "seed": 3,
            "optimizer": {"initial_points": 7, "max_evaluations": 24}}
     path = tmp_path / "cal.yaml"
     path.write_text(yaml.safe_dump(cal))
