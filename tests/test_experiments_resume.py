@@ -9,7 +9,7 @@ import time
 
 import pandas as pd
 import pytest
-from test_experiments_support import ROOT, canonical, run_files, write_experiment
+from test_experiments_support import ROOT, canonical, run_files, temp_files, write_experiment
 
 from sim.cli import main
 from sim.experiments import load_plan, load_results, run_sweep
@@ -49,6 +49,7 @@ def test_resume_after_sigkill_completes_without_loss_or_duplication(tmp_path):
 
     after = run_files(out)
     assert len(after) == 8 and set(before) <= set(after)
+    assert temp_files(out) == []  # a half-written file of the killed sweep is cleaned up
     assert {f: (out / f).stat().st_mtime_ns for f in before} == stamps  # not rewritten
     assert not [p for p in out.rglob(".tmp-*")]
     manifest = json.loads((out / "manifest.json").read_text())

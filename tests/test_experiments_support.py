@@ -31,8 +31,14 @@ def write_experiment(folder: Path, name: str = "exp.yaml", customers: int = 400,
 
 
 def run_files(out: Path) -> list[str]:
-    """Sorted relative paths of the run files of a sweep folder."""
-    return sorted(str(p.relative_to(out)) for p in Path(out).glob("runs/variant=*/*.parquet"))
+    """Sorted relative paths of the complete run files of a sweep folder (no temporaries)."""
+    return sorted(str(p.relative_to(out)) for p in Path(out).glob("runs/variant=*/*.parquet")
+                  if not p.name.startswith(".tmp-"))
+
+
+def temp_files(out: Path) -> list[str]:
+    """Temporary files a killed writer may have left in a sweep folder."""
+    return sorted(str(p.relative_to(out)) for p in Path(out).glob("runs/variant=*/.tmp-*"))
 
 
 def canonical(df: pd.DataFrame) -> pd.DataFrame:
