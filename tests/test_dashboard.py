@@ -220,10 +220,12 @@ def drive(page, expect, shots: Path, url: str):
     page.screenshot(path=str(shots / "compare.png"), full_page=True)
 
 
-def test_fit_creates_a_block_the_file_leaves_to_defaults():
-    from sim.dashboard.levers import fit
+def test_override_creates_a_block_the_file_leaves_to_defaults():
+    from sim.scenario.loader import apply_override
 
     raw = {"params": {"churn": {"dormancy": 8}}, "firms": [{"id": "a", "price": 5}]}
-    assert fit(raw, "params.choice.inertia=2.5") == "params.choice={inertia: 2.5}"
-    assert fit(raw, "params.churn.dormancy=9") == "params.churn.dormancy=9"
-    assert fit(raw, "firms.a.bonds.legal=0.5") == "firms.a.bonds={legal: 0.5}"
+    apply_override(raw, "params.choice.inertia=2.5", "x.yaml")
+    apply_override(raw, "params.churn.dormancy=9", "x.yaml")
+    apply_override(raw, "firms.a.bonds.legal=0.5", "x.yaml")
+    assert raw["params"] == {"churn": {"dormancy": 9}, "choice": {"inertia": 2.5}}
+    assert raw["firms"] == [{"id": "a", "price": 5, "bonds": {"legal": 0.5}}]

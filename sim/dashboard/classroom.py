@@ -17,7 +17,7 @@ import yaml
 
 from ..metrics import COLUMNS
 from ..model import Market
-from ..scenario import load_scenario, read_yaml
+from ..scenario import load_scenario
 from .levers import levers_for, overrides_for
 
 NO_COMPARISON = "none"
@@ -83,18 +83,17 @@ class Classroom(mesa.Model):
         self.title = base.name
         self.period = base.period
         self.levers = levers_for(base)
-        raw = read_yaml(scenario)[0]
         self.values = {lv.key: kwargs.get(lv.key, lv.value) for lv in self.levers}
         self.follow_id = self._parse_follow(follow)
         size = int(customers) or None
         extra = [self.follow_id] if self.follow_id is not None else []
-        self.a = Setting(scenario, overrides_for(self.levers, self.values, raw), self.seed_value,
+        self.a = Setting(scenario, overrides_for(self.levers, self.values), self.seed_value,
                          size, extra)
         self.compare = self._comparison(compare_lever, compare_value)
         self.b = None
         if self.compare:
             values = {**self.values, self.compare[0].key: self.compare[1]}
-            self.b = Setting(scenario, overrides_for(self.levers, values, raw), self.seed_value,
+            self.b = Setting(scenario, overrides_for(self.levers, values), self.seed_value,
                              size, extra)
         self.running = True
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import yaml
-
 from ..constants import STRUCTURAL_BONDS
 
 OFF = 10**9  # a strategy whose ``start`` is this far away never acts: the lever's "off"
@@ -188,46 +186,15 @@ def _nice(x: float) -> float:
     return float(round(x, -digits)) if digits > 0 else round(x, 2)
 
 
-def overrides_for(levers: list[Lever], values: dict, raw: dict | None = None) -> list[str]:
+def overrides_for(levers: list[Lever], values: dict) -> list[str]:
     """Override strings for the lever ``values`` (keyed by ``Lever.key``; others ignored).
 
-    With ``raw`` (the scenario file's data), a key the file leaves to its default is set by
-    overriding its nearest parent that the file does have (see ``fit``).
+    A key the scenario file leaves to its default is fine: ``apply_override`` creates the
+    missing blocks.
     """
     out = []
     for lever in levers:
         if lever.key in values:
             out += lever.overrides(values[lever.key])
-    return [fit(raw, expr) for expr in out] if raw is not None else out
+    return out
 
-
-def fit(raw: dict, expr: str) -> str:
-    """Rewrite ``a.b.c=V`` as ``a.b={c: V}`` when the file has no ``b`` under ``a`` (and so on).
-
-    ``apply_override`` walks existing keys only; a block the file leaves to the schema's
-    defaults is created with just this key, which leaves its other fields at their defaults.
-    """
-    key, _, value = expr.partition("=")
-    parts, node = key.split("."), raw
-    for i, part in enumerate(parts[:-1]):
-        child = _child(node, part)
-        if child is None:
-            nested = yaml.safe_load(value)
-            for name in reversed(parts[i + 1:]):
-                nested = {name: nested}
-            flow = yaml.safe_dump(nested, default_flow_style=True, width=10**6).strip()
-            return f"{'.'.join(parts[:i + 1])}={flow}"
-        node = child
-    return expr
-
-
-def _child(node, part):
-    """``node[part]`` for a mapping; for a list, item ``part`` by index, id, name or type."""
-    if isinstance(node, dict):
-        return node.get(part)
-    if not isinstance(node, list):
-        return None
-    if part.isdigit():
-        return node[int(part)] if int(part) < len(node) else None
-    return next((item for item in node if isinstance(item, dict)
-                 and part in (item.get("id"), item.get("name"), item.get("type"))), None)
