@@ -1,9 +1,13 @@
 """Engines give identical results; failing runs are recorded; killed workers lose no runs."""
 
+import json
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pandas as pd
 import psutil
@@ -12,7 +16,7 @@ from test_experiments_support import canonical, run_files, write_experiment
 
 from sim.experiments import load_plan, load_results, run_experiment, run_seed, run_sweep
 from sim.experiments.designs import Point
-from sim.experiments.engines import DaskEngine
+from sim.experiments.engines import QUIET_WORKERS, DaskEngine
 from sim.experiments.plan import Plan
 
 distributed = pytest.importorskip("distributed")
@@ -53,6 +57,43 @@ def test_results_identical_on_dask_local_cluster(experiment, reference, tmp_path
     summary = run_sweep(load_plan(experiment), out, engine="dask", workers=2)
     assert summary.failed == 0
     pd.testing.assert_frame_equal(canonical(load_results(out)), reference)
+
+
+def test_manifest_records_wall_and_cpu_time_of_each_run(experiment, tmp_path):
+    out = tmp_path / "sweep"
+    run_sweep(load_plan(experiment), out, workers=2)
+    runs = json.loads((out / "manifest.json").read_text())["runs"]
+    for r in runs:
+        assert r["status"] == "ok"
+        assert 0 < r["cpu_seconds"] <= r["seconds"] * 1.05 + 0.01, r
+
+
+def test_local_cluster_workers_get_the_quiet_settings():
+    import dask
+
+    engine = DaskEngine(workers=1)
+    with dask.config.set(engine.settings()), engine._connect() as client:
+        got = client.run(lambda: {k: dask.config.get(k) for k in QUIET_WORKERS})
+    assert list(got.values()) == [QUIET_WORKERS]
+
+
+def test_two_dask_sweeps_in_one_fresh_process(experiment, tmp_path):
+    """The first sweep must leave Dask's configuration whole for the second."""
+    code = f"""
+from sim.experiments import load_plan, run_sweep
+if __name__ == "__main__":
+    plan = load_plan({str(experiment)!r})
+    for k in (1, 2):
+        s = run_sweep(plan, {str(tmp_path)!r} + f"/s{{k}}", engine="dask", workers=1,
+                      progress=False)
+        print(s.ok, s.failed)
+"""
+    script = tmp_path / "two.py"
+    script.write_text(code)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=300, cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["6", "0", "6", "0"]
 
 
 def test_results_have_seeds_factors_and_variants(reference):

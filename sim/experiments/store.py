@@ -45,9 +45,9 @@ def write_text(path: Path, text: str) -> None:
     atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
-def write_run(out: Path, rel: str, frame: pd.DataFrame) -> None:
-    """Write one run's table atomically to ``out / rel``."""
-    atomic_write(out / rel, lambda p: frame.to_parquet(p, index=False))
+def write_run(out: Path, rel: str, data: bytes) -> None:
+    """Write one run's table (Parquet bytes, encoded by the worker) atomically to ``out / rel``."""
+    atomic_write(out / rel, lambda p: p.write_bytes(data))
 
 
 def done_files(out: Path) -> set[str]:

@@ -114,10 +114,11 @@ def new_manifest(plan: Plan, tasks, engine: str, old: dict | None, done: set) ->
     for t in tasks:
         entry = {"run": t.run, "variant": t.variant, "variant_index": t.variant_index,
                  "replication": t.replication, "seed": t.seed, "file": t.file,
-                 "status": "pending", "error": "", "seconds": None, "worker": ""}
+                 "status": "pending", "error": "", "seconds": None, "cpu_seconds": None,
+                 "worker": ""}
         if t.file in done:
             entry.update({k: v for k, v in previous.get(t.file, {}).items()
-                          if k in ("seconds", "worker")}, status="ok")
+                          if k in ("seconds", "cpu_seconds", "worker")}, status="ok")
         runs.append(entry)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     return {
@@ -150,9 +151,10 @@ class Recorder:
         """Record one finished run."""
         entry = self.runs[task.run]
         if outcome.ok:
-            write_run(self.out, task.file, outcome.frame)
+            write_run(self.out, task.file, outcome.data)
         entry.update(status="ok" if outcome.ok else "failed", error=outcome.error,
-                     seconds=round(outcome.seconds, 3), worker=outcome.worker)
+                     seconds=round(outcome.seconds, 3),
+                     cpu_seconds=round(outcome.cpu_seconds, 3), worker=outcome.worker)
         c = self.counts()
         self.bar.set_postfix(done=c["ok"], failed=c["failed"], refresh=False)
         self.bar.update(1)

@@ -1,12 +1,15 @@
 """What a worker does with one run: build the model, run it, return its trajectories.
 
 Workers never return models: only the per-period, per-firm trajectory table (the kept
-columns plus the run's identifiers and factor values). A run that raises comes back as a
-failed outcome carrying its error, so one bad run never stops a sweep.
+columns plus the run's identifiers and factor values), already encoded as Parquet bytes, so
+the encoding runs in parallel on the workers and the sweep process only writes bytes. A run
+that raises comes back as a failed outcome carrying its error, so one bad run never stops a
+sweep.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import time
 import traceback
@@ -49,31 +52,41 @@ class RunOutcome:
     Attributes:
         run: Run number.
         ok: Whether the run finished.
-        frame: Its trajectories (None if it failed).
+        data: Its trajectories as Parquet bytes (None if it failed); see ``frame``.
         error: ``Type: message`` and the traceback's last lines when it failed.
         seconds: Wall time of the run.
+        cpu_seconds: CPU time of the run (its thread); well below ``seconds`` when the
+            machine runs more processes than it has cores.
         worker: ``host:pid`` of the process that ran it.
     """
 
     run: int
     ok: bool
-    frame: pd.DataFrame | None = None
+    data: bytes | None = None
     error: str = ""
     seconds: float = 0.0
     worker: str = ""
+    cpu_seconds: float = 0.0
+
+    @property
+    def frame(self) -> pd.DataFrame | None:
+        """The trajectories as a DataFrame (decoded from ``data``), or None."""
+        return None if self.data is None else pd.read_parquet(io.BytesIO(self.data))
 
 
 def execute_run(task: RunTask) -> RunOutcome:
     """Run one task; never raises (errors are returned in the outcome)."""
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.thread_time()
     where = f"{os.uname().nodename}:{os.getpid()}"
     try:
-        frame = simulate(task)
+        data = encode(simulate(task))
     except Exception as e:  # noqa: BLE001 - a failing run is recorded, the sweep goes on
         tb = traceback.format_exc(limit=-3).strip().splitlines()
         msg = f"{type(e).__name__}: {e}\n" + "\n".join(tb[-6:])
-        return RunOutcome(task.run, False, None, msg, time.perf_counter() - start, where)
-    return RunOutcome(task.run, True, frame, "", time.perf_counter() - start, where)
+        return RunOutcome(task.run, False, None, msg, time.perf_counter() - start, where,
+                          time.thread_time() - cpu)
+    return RunOutcome(task.run, True, data, "", time.perf_counter() - start, where,
+                      time.thread_time() - cpu)
 
 
 def simulate(task: RunTask) -> pd.DataFrame:
@@ -84,6 +97,13 @@ def simulate(task: RunTask) -> pd.DataFrame:
     scenario = Scenario.model_validate(task.scenario)
     df = run(scenario, seed=task.seed, progress=False).trajectories
     return tag(df, task)
+
+
+def encode(df: pd.DataFrame) -> bytes:
+    """A table as Parquet bytes (what a run file holds)."""
+    buf = io.BytesIO()
+    df.to_parquet(buf, index=False)
+    return buf.getvalue()
 
 
 def tag(df: pd.DataFrame, task: RunTask) -> pd.DataFrame:
