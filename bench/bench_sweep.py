@@ -7,8 +7,10 @@ untimed warm-up run. Every engine must produce the same results (checked).
 
 A virtual machine's speed drifts by 20-30% from minute to minute (other guests on the host),
 so the three sweeps are repeated in turn (``--repeat``) and each speed-up is the median of
-the ratios measured back to back. ``wall/cpu`` is the runs' wall time over their CPU time
-(from the manifest): 1.00 means the runs never waited for a core. Usage::
+the ratios measured back to back. Two figures do not depend on the host's drift: ``busy``,
+the share of the workers' time spent in runs (sum of run wall times over workers x sweep
+wall time: what the engine itself costs), and ``wall/cpu``, the runs' wall time over their
+CPU time (from the manifest): 1.00 means the runs never waited for a core. Usage::
 
     python bench/bench_sweep.py [--runs 64] [--customers 10000] [--workers 2] [--repeat 3]
 """
@@ -42,16 +44,17 @@ def experiment(folder: Path, runs: int, customers: int) -> Path:
     return path
 
 
-def timed(plan, out: Path, engine: str, workers: int) -> tuple[float, float, pd.DataFrame]:
-    """Wall seconds of the sweep, the runs' wall/CPU ratio, and the results."""
+def timed(plan, out: Path, engine: str, workers: int) -> tuple[float, tuple, pd.DataFrame]:
+    """Wall seconds of the sweep, (busy share, runs' wall/CPU ratio), and the results."""
     start = time.perf_counter()
     summary = run_sweep(plan, out, engine=engine, workers=workers, progress=False)
     seconds = time.perf_counter() - start
     assert summary.failed == 0, f"{summary.failed} runs failed"
     runs = json.loads((out / "manifest.json").read_text())["runs"]
-    waiting = sum(r["seconds"] for r in runs) / sum(r["cpu_seconds"] for r in runs)
+    busy = sum(r["seconds"] for r in runs)
+    ratios = (busy / (workers * seconds), busy / sum(r["cpu_seconds"] for r in runs))
     df = load_results(out).sort_values(["run", "period", "firm"]).reset_index(drop=True)
-    return seconds, waiting, df
+    return seconds, ratios, df
 
 
 def main() -> None:
@@ -90,13 +93,14 @@ def report(args, load, cases, secs, waits, same, periods) -> None:
           f"average before/after: {load:.1f}/{os.getloadavg()[0]:.1f}; same results: "
           f"{'yes' if same else 'NO'}")
     print(f"{'engine':<8}{'workers':>8}{'seconds':>10}{'runs/min':>10}{'speed-up':>10}"
-          f"{'(range)':>14}{'wall/cpu':>10}")
+          f"{'(range)':>14}{'busy':>7}{'wall/cpu':>10}")
     for case in cases:
         ratios = [b / s for b, s in zip(base, secs[case])]
         med = statistics.median(secs[case])
         print(f"{case[0]:<8}{case[1]:>8}{med:>10.1f}{args.runs / med * 60:>10.1f}"
               f"{statistics.median(ratios):>9.2f}x{min(ratios):>7.2f}-{max(ratios):.2f}x"
-              f"{statistics.median(waits[case]):>10.2f}")
+              f"{statistics.median(w[0] for w in waits[case]):>7.2f}"
+              f"{statistics.median(w[1] for w in waits[case]):>10.2f}")
 
 
 if __name__ == "__main__":

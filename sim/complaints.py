@@ -60,6 +60,13 @@ class Book:
         """Complaints waiting at firm ``f``."""
         return int(self.ids[f].size)
 
+    def drop(self, gone: np.ndarray) -> None:
+        """Forget the queued complaints of customers who left the market (mask ``gone``)."""
+        for f, ids in enumerate(self.ids):
+            keep = ~gone[ids]
+            self.ids[f], self.t[f] = ids[keep], self.t[f][keep]
+            self.leavers[f] = self.leavers[f][~gone[self.leavers[f]]]
+
 
 def lodge(model, f: int, ids: np.ndarray, s: np.ndarray, failed: np.ndarray) -> None:
     """Served customers ``ids`` of firm ``f`` complain (or not) about this visit."""

@@ -3,9 +3,10 @@
 Every period each customer in the market leaves it with probability ``exit_rate`` (moved
 away or died: Keaveney's involuntary switching). A leaver who was active at a firm is lost to
 it with reason ``involuntary``; a leaver is then out of the market: no need, no status
-(``never`` at every firm) and no purchases. Each empty place is taken with probability
-``entry`` per period by a newcomer drawn afresh from the segments, with the state of a
-customer who has never bought anywhere. Re-using places keeps every array at its size N, so
+(``never`` at every firm) and no purchases; their queued complaints are dropped. Each empty
+place is taken with probability ``entry`` per period by a newcomer drawn afresh from the
+segments, with the state of a customer who has never bought anywhere, in the leaver's place
+in the social network (same neighbours). Re-using places keeps every array at its size N, so
 
     never (in market) + active + lost + out_of_market = N      for every firm and period.
 
@@ -80,6 +81,9 @@ class Turnover:
         c.need_prob[ids] = 0
         c.last_firm[ids] = -1
         self.out[ids] = True
+        social = getattr(self.model, "social", None)
+        if social is not None and ids.size:
+            social.book.drop(self.out)
 
     def recycle(self, ids: np.ndarray) -> None:
         """Newcomers drawn from the segments take the places ``ids``."""

@@ -50,3 +50,24 @@ def test_newcomers_have_no_history():
     fresh = np.flatnonzero((c.last_visit == -10_000).all(axis=0))
     assert fresh.size > 0
     assert (res.model.cohorts.value[:, fresh] == 0).all()
+
+
+def test_leavers_take_their_queued_complaints_with_them():
+    """A queued complaint belongs to the customer who lodged it, never to a newcomer."""
+    from sim.constants import CP_PENDING
+    from sim.model import Market
+
+    sc = make_scenario(**{"params.turnover.exit_rate": 0.1, "params.complaints.enabled": True,
+                          "params.complaints.prob_dissatisfied": 1.0, "horizon": 12,
+                          "firms.0.strategies": [{"type": "complaint_handling",
+                                                  "capacity": 1, "quality": 1.0}]})
+    m = Market(sc, seed=3)
+    book, c, queued = m.social.book, m.customers, 0
+    for _ in range(sc.horizon):
+        m.step()
+        for f in range(len(m.firms)):
+            ids = book.ids[f]
+            queued += ids.size
+            assert (c.complaint[f, ids] == CP_PENDING).all()
+            assert not m.turnover.out[ids].any()
+    assert queued > 100  # the check saw long queues under heavy turnover
