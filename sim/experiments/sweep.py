@@ -1,7 +1,8 @@
 """Run a plan into a sweep folder: resume, record, show progress.
 
-The calling process is the only writer: workers return tables, this process writes each to
-its own file (atomically) and keeps the manifest up to date, so no two processes ever write
+The calling process is the only writer: workers return their tables already encoded as
+Parquet bytes (so no shared filesystem is needed), this process writes each to its own file
+(atomically) and keeps the manifest up to date, so no two processes ever write
 the same file and a crash loses at most the runs in flight.
 """
 
