@@ -86,7 +86,7 @@ class Cohorts:
         self.history[f].append((value / active if active else np.nan, retention))
         n = np.count_nonzero(c.last_visit[f] >= 0)
         realised = float(self.total[f] / n) if n else float("nan")
-        if t % self.p.every == 0 or t == self.model.scenario.horizon - 1:
+        if t % self.p.every == 0 or t == self.model.spec.horizon - 1:
             self._snapshot(f, t)
         else:
             self._sizes(f, t, row)

@@ -55,7 +55,7 @@ class Timeline:
 
     def __init__(self, model):
         self.model = model
-        self.events = sorted(model.scenario.events, key=lambda e: e.at)
+        self.events = sorted(model.spec.events, key=lambda e: e.at)
         self.index = {f.fid: f.index for f in model.firms}
         self.bond_levels = [np.array([getattr(f.cfg.bonds, b) for b in BONDS], F32)
                             for f in model.firms]

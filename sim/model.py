@@ -25,7 +25,8 @@ class Market(mesa.Model):
     """A market of customers choosing between competing firms.
 
     Args:
-        scenario: A validated ``sim.scenario.Scenario``.
+        scenario: A validated ``sim.scenario.Scenario``, kept as ``spec`` (Mesa >= 3.5 has its
+            own ``Model.scenario``, which must stay a Mesa scenario).
         seed: Seed of the model's generator (defaults to the scenario's ``seed``).
         follow: Customer indices whose state is recorded every period (``customer_log``).
     """
@@ -33,7 +34,7 @@ class Market(mesa.Model):
     def __init__(self, scenario, seed: int | None = None, follow=()):
         self.seed = int(scenario.seed if seed is None else seed)
         super().__init__(rng=self.seed)
-        self.scenario, self.params = scenario, scenario.params
+        self.spec, self.params = scenario, scenario.params
         self.price_norm = scenario.market.price_norm
         self.t = 0
         self.firms = [Firm(self, cfg, k) for k, cfg in enumerate(scenario.firms)]
@@ -77,7 +78,7 @@ class Market(mesa.Model):
         self.datacollector.collect(self)
         self._log_followed(idx, choice)
         self.t += 1
-        if self.t >= self.scenario.horizon:
+        if self.t >= self.spec.horizon:
             self.running = False
 
     def _serve(self, firm, idx, choice, prices) -> dict:

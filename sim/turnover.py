@@ -88,7 +88,7 @@ class Turnover:
     def recycle(self, ids: np.ndarray) -> None:
         """Newcomers drawn from the segments take the places ``ids``."""
         m = self.model
-        c, sc, rng = m.customers, m.scenario, m.rng
+        c, sc, rng = m.customers, m.spec, m.rng
         self.out[ids] = False
         draw_tastes(c, sc.market.segments, ids, rng)
         c.reference_price[ids] = sc.market.price_norm
@@ -123,7 +123,7 @@ def draw_tastes(c, segments, ids: np.ndarray, rng) -> None:
 
 def fresh_pair_state(m, ids: np.ndarray) -> None:
     """State of a customer who has never bought from any firm (ODD 5, status never)."""
-    c, ini, rng = m.customers, m.scenario.initial, m.rng
+    c, ini, rng = m.customers, m.spec.initial, m.rng
     omega = F32(m.params.bonds.affective_satisfaction_weight)
     aff_rows = [BONDS.index(b) for b in AFFECTIVE_BONDS]
     struct_rows = [BONDS.index(b) for b in STRUCTURAL_BONDS]

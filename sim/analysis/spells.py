@@ -69,7 +69,7 @@ class SpellTracker:
 def run_with_spells(model, periods: int | None = None) -> pd.DataFrame:
     """Step ``model`` for ``periods`` (default: to its horizon) and return its spells."""
     tracker = SpellTracker(model)
-    n = model.scenario.horizon - model.t if periods is None else periods
+    n = model.spec.horizon - model.t if periods is None else periods
     for _ in range(n):
         model.step()
         tracker.observe()

@@ -38,7 +38,7 @@ def scoreboard(model: Classroom):
     """The numbers of the last period: customers, share, churn and cumulative profit per firm."""
     df, names = model.a.frame(), _names(model)
     t = model.a.market.t
-    lines = [f"**{model.title}** &mdash; {model.period} {t} of {model.a.market.scenario.horizon}"
+    lines = [f"**{model.title}** &mdash; {model.period} {t} of {model.a.market.spec.horizon}"
              f" &mdash; seed {model.seed_value}", "",
              "| firm | active customers | market share | churn | cumulative profit |",
              "|---|---:|---:|---:|---:|"]
