@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -77,9 +76,14 @@ def _task(key: str, seed: int, quick: bool, keep_data: bool) -> Outcome:
 
 
 def _context():
-    """Fork where the platform has it (fast, no re-import), else spawn."""
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    """The sweeps' start method: forkserver (model preloaded) where available, else spawn.
+
+    Plain fork copies a process that may already run threads (a Dask client, a notebook
+    kernel); Python 3.12 warns that this can deadlock the child.
+    """
+    from ..experiments.engines import process_context
+
+    return process_context()
 
 
 def validate(patterns: list[Pattern], seeds: list[int], quick: bool = False,
