@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean dashboard chromium
+.PHONY: run test lint bench clean dashboard chromium compat
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,21 @@ run: $(STAMP)
 test: $(STAMP) chromium
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory compat
+
+# The model on the newest Mesa as well: Python 3.12 with Mesa 3.5 (skipped without a Python
+# 3.12: pyenv's, else python3.12 on the PATH).
+COMPAT_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) python3.12)
+COMPAT_VENV := .venv-mesa35
+COMPAT_TESTS := tests/test_core_*.py tests/test_analysis.py tests/test_turnover.py \
+	tests/test_events.py tests/test_cohorts.py tests/test_wom.py
+compat:
+	@if $(COMPAT_PYTHON) --version >/dev/null 2>&1; then \
+		echo "compat: $$($(COMPAT_PYTHON) --version) with Mesa 3.5"; \
+		test -x $(COMPAT_VENV)/bin/python || $(COMPAT_PYTHON) -m venv $(COMPAT_VENV); \
+		$(COMPAT_VENV)/bin/python -m pip install --quiet -e . "mesa>=3.5,<3.6" "pytest>=8" && \
+		$(COMPAT_VENV)/bin/python -m pytest -q -p no:cacheprovider $(COMPAT_TESTS); \
+	else echo "compat: $(COMPAT_PYTHON) not found, Mesa 3.5 check skipped"; fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -26,7 +41,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_core.py
 
 clean:
-	rm -rf $(VENV) outputs
+	rm -rf $(VENV) $(COMPAT_VENV) outputs
 
 # The dashboard's browser test drives Debian's chromium (never `playwright install`).
 chromium:

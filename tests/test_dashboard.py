@@ -41,7 +41,7 @@ def test_levers_map_to_overrides_that_load():
 def test_classroom_runs_two_settings_and_b_differs_only_by_its_lever():
     from sim.dashboard.classroom import Classroom
 
-    m = Classroom(scenario=str(CASE), seed="3", customers=3000,
+    m = Classroom(case=str(CASE), seed="3", customers=3000,
                   compare_lever="Eaton Hotel: general discount", compare_value="0")
     for _ in range(6):
         m.step()
@@ -50,7 +50,7 @@ def test_classroom_runs_two_settings_and_b_differs_only_by_its_lever():
     eaton_a, eaton_b = a[a.firm == "eaton"], b[b.firm == "eaton"]
     assert (eaton_a.general_discount > 0).all() and (eaton_b.general_discount == 0).all()
     assert m.b.overrides == m.a.overrides + ["firms.eaton.strategies.3.start=1000000000"]
-    again = Classroom(scenario=str(CASE), seed="3", customers=3000,
+    again = Classroom(case=str(CASE), seed="3", customers=3000,
                       compare_lever="Eaton Hotel: general discount", compare_value="0")
     for _ in range(6):
         again.step()
@@ -61,7 +61,7 @@ def test_classroom_notes_bad_seed_and_follows_a_chosen_customer():
     from sim.dashboard import story
     from sim.dashboard.classroom import Classroom
 
-    m = Classroom(scenario=str(CASE), seed="abc", customers=2000, follow="17",
+    m = Classroom(case=str(CASE), seed="abc", customers=2000, follow="17",
                   compare_lever="none")
     assert m.seed_value == 1 and "not a whole number" in m.notes[0]
     for _ in range(5):
@@ -75,7 +75,7 @@ def test_step_at_10000_customers_renders_within_a_fraction_of_a_second():
     from sim.dashboard import figures, story
     from sim.dashboard.classroom import Classroom
 
-    m = Classroom(scenario=str(CASE), customers=10_000,
+    m = Classroom(case=str(CASE), customers=10_000,
                   compare_lever="Eaton Hotel: general discount", compare_value="0")
     names = {f.fid: f.name for f in m.a.market.firms}
     for _ in range(20):

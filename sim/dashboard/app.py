@@ -52,7 +52,7 @@ def model_params(path: str) -> dict:
     lever_label, lever_value = default_comparison(levers)
     n = scenario.market.customers
     params = {
-        "scenario": path,
+        "case": path,
         "seed": {"type": "InputText", "value": str(scenario.seed),
                  "label": "Seed (whole number)"},
         "customers": {"type": "SliderInt", "value": n, "min": 1000, "max": max(50_000, n),

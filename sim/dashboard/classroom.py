@@ -63,7 +63,8 @@ class Classroom(mesa.Model):
     """Setting A (the levers) and setting B (A with one lever changed), run side by side.
 
     Args:
-        scenario: Path of the scenario file.
+        case: Path of the scenario file. Not called ``scenario``: from Mesa 3.5 on, SolaraViz
+            passes a Mesa ``Scenario`` to a model whose ``__init__`` takes ``scenario``.
         seed: Seed as an integer (text from the dashboard is parsed).
         customers: Market size; 0 keeps the scenario's.
         follow: Customer id to follow ("" or "auto": the app picks one).
@@ -73,13 +74,13 @@ class Classroom(mesa.Model):
             requires the catch-all to be named ``kwargs``).
     """
 
-    def __init__(self, scenario: str = "", seed="1", customers: int = 0, follow="auto",
+    def __init__(self, case: str = "", seed="1", customers: int = 0, follow="auto",
                  compare_lever: str = NO_COMPARISON, compare_value="0", **kwargs):
         self.notes: list[str] = []
-        self.seed_value = self._parse_seed(seed, scenario)
+        self.seed_value = self._parse_seed(seed, case)
         super().__init__(rng=self.seed_value)
-        self.path = scenario
-        base = load_scenario(scenario)
+        self.path = case
+        base = load_scenario(case)
         self.title = base.name
         self.period = base.period
         self.levers = levers_for(base)
@@ -87,13 +88,13 @@ class Classroom(mesa.Model):
         self.follow_id = self._parse_follow(follow)
         size = int(customers) or None
         extra = [self.follow_id] if self.follow_id is not None else []
-        self.a = Setting(scenario, overrides_for(self.levers, self.values), self.seed_value,
+        self.a = Setting(case, overrides_for(self.levers, self.values), self.seed_value,
                          size, extra)
         self.compare = self._comparison(compare_lever, compare_value)
         self.b = None
         if self.compare:
             values = {**self.values, self.compare[0].key: self.compare[1]}
-            self.b = Setting(scenario, overrides_for(self.levers, values), self.seed_value,
+            self.b = Setting(case, overrides_for(self.levers, values), self.seed_value,
                              size, extra)
         self.running = True
 
