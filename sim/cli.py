@@ -112,4 +112,5 @@ COMMANDS = {"run": cmd_run, "check": cmd_check, "schema": cmd_schema}
 
 # Modules that add subcommands: each has ``add_commands(subparsers) -> {name: function}``,
 # where function(args, argv) returns an exit status and raises InputError for bad input.
-EXTENSIONS: list[str] = ["sim.dashboard.cli", "sim.experiments.cli", "sim.validation.cli"]
+EXTENSIONS: list[str] = ["sim.dashboard.cli", "sim.experiments.cli", "sim.validation.cli",
+                         "sim.data.cli"]
