@@ -1,6 +1,9 @@
-"""Firm accounting (ODD 7.8): revenue minus costs, every period, exactly.
+"""Firm accounting (ODD 7.8): revenue minus costs, every period, exactly, in real money.
 
-revenue  = sum of prices paid by served customers
+With w real customers per agent (sim/scale.py) and n_served the real purchases (w times the
+agents served):
+
+revenue  = w * sum of prices paid by served agents
 cost     = n_served (c_var + sum_d c_d s_fd) + fixed + promotion + relationship + investment
            + advertising + complaint handling + redress + loyalty programme
            (fixed cost is not charged while the firm is closed: events firm_enter / firm_exit)
@@ -15,8 +18,16 @@ COST_COLUMNS = ("cost_variable", "cost_service", "cost_fixed", "cost_promotion",
                 "cost_redress", "cost_programme")
 
 
-def settle(firm, served: int, revenue: float) -> dict:
-    """Book the period for ``firm``; returns its accounting columns."""
+def settle(firm, served_agents: int, paid_by_agents: float) -> dict:
+    """Book the period for ``firm``; returns its accounting columns (real money).
+
+    Args:
+        firm: The firm (its ``weight`` is real customers per agent).
+        served_agents: Agents served this period.
+        paid_by_agents: Sum of the prices those agents paid.
+    """
+    served = served_agents * firm.weight
+    revenue = paid_by_agents * firm.weight
     unit_service = firm.unit_service_cost()
     costs = {
         "cost_variable": served * firm.cfg.costs.variable,

@@ -6,6 +6,9 @@ active at firm f is lost to f in period t when either
   * lapse: they have not bought from f for more than ``dormancy`` periods.
 A customer served by f becomes active at f: "new" if never a customer, "won back" if lost,
 by "price" or "relationship" if they held a valid offer of that kind, else "returned".
+An offer made in period t0 for L periods is valid in t0 .. t0 + L - 1; it ends when it
+expires (``expire_offers``, at the start of each period), when it brings the customer back,
+or when the customer is lost again; the customer is then eligible for a new offer.
 
 The reason of a loss is the incident remembered within ``incident_memory`` periods (core
 failure, encounter failure, inconvenience, response to failure) if any; otherwise "price" if
@@ -50,6 +53,7 @@ def admit(c, f: int, ids, t: int) -> dict:
                         [CH_PRICE, CH_RELATIONSHIP], CH_RETURNED).astype(np.int8)
     c.channel[f, new] = CH_NEW
     c.channel[f, back] = channel
+    c.offer_kind[f, back] = OFFER_NONE  # an offer is used up by the return it brought
     fresh = np.concatenate([new, back])
     c.acquired[f, fresh] = t
     c.status[f, fresh] = ACTIVE
@@ -58,6 +62,16 @@ def admit(c, f: int, ids, t: int) -> dict:
     return {"new_customers": new.size, "won_back": back.size,
             "won_back_price": int((channel == CH_PRICE).sum()),
             "won_back_relationship": int((channel == CH_RELATIONSHIP).sum())}
+
+
+def expire_offers(c, t: int) -> None:
+    """Offers whose last valid period has passed end: the customer is eligible again.
+
+    An offer made in period t0 for L periods has ``offer_end = t0 + L`` and is valid in
+    periods t0 .. t0 + L - 1.
+    """
+    done = (c.offer_kind != OFFER_NONE) & (c.offer_end <= t)
+    c.offer_kind[done] = OFFER_NONE
 
 
 def switches(c, f: int, idx, pos, v, prices, choice_p, price_norm):

@@ -6,12 +6,14 @@ customers already active at t = 0 form cohort -1. A won-back customer starts a s
 in a new cohort of the channel that won them back. Every ``every`` periods the number still
 active of each cohort is counted with one ``bincount`` over the firm's active customers; in
 the periods between, only the new cohorts' sizes (age 0) are added, from the period's
-admissions. ``cohorts.csv`` has (cohort, channel, firm, age, alive).
+admissions. ``cohorts.csv`` has (cohort, channel, firm, age, alive); ``alive`` is in real customers
+(agents times the weight, sim/scale.py).
 
 Value of a purchase, by ``basis``: m = p - c_var - unit service cost (margin) or m = p
 (revenue). Per customer and firm the value received during the run accumulates (float32).
 
     clv_realised_f = mean over customers f served during the run of their accumulated value
+                     (customers active at t = 0 count once they have bought)
     clv_mean_f     = m_bar sum_{k=0}^{H-1} q^k = m_bar (1 - q^H) / (1 - q),  q = r_bar / (1 + d)
 
 with m_bar the value per active customer per period and r_bar the retention rate, both
@@ -48,6 +50,9 @@ class Cohorts:
         self.p = model.params.cohorts
         self.enabled = self.p.enabled
         self.value = np.zeros((c.n_firms, c.n if self.enabled else 0), F32)
+        # who has bought from each firm during the run (the customers CLV is realised over)
+        self.bought = np.zeros((c.n_firms, c.n if self.enabled else 0), bool)
+        self.weight = model.weight  # real customers per agent
         self.total = np.zeros(c.n_firms)  # sum of ``value`` per firm, kept up to date
         self.history = [deque(maxlen=self.p.window) for _ in model.firms]
         self.rows: list[np.ndarray] = []
@@ -55,7 +60,7 @@ class Cohorts:
 
     def nbytes(self) -> int:
         """Bytes of state held."""
-        return self.value.nbytes
+        return self.value.nbytes + self.bought.nbytes
 
     def record(self, firm, ids: np.ndarray, paid: np.ndarray) -> None:
         """Add the value of this period's purchases by ``ids`` at ``firm``."""
@@ -65,6 +70,7 @@ class Cohorts:
         if self.p.basis == "margin":
             v -= F32(firm.cfg.costs.variable + firm.unit_service_cost())
         self.value[firm.index, ids] += v
+        self.bought[firm.index, ids] = True
         self.total[firm.index] += v.sum(dtype=np.float64)
 
     def reset(self, ids: np.ndarray) -> None:
@@ -72,19 +78,21 @@ class Cohorts:
         if self.enabled:
             self.total -= self.value[:, ids].sum(axis=1, dtype=np.float64)
             self.value[:, ids] = 0
+            self.bought[:, ids] = False
 
     def row(self, firm, row: dict) -> dict:
         """``clv_mean`` and ``clv_realised`` of ``firm``; takes a cohort snapshot when due."""
         if not self.enabled:
             return dict.fromkeys(COLUMNS, float("nan"))
-        c, f, t = self.model.customers, firm.index, self.model.t
+        f, t = firm.index, self.model.t
         active = row["customers_active"]
         value = row["revenue"]
         if self.p.basis == "margin":
             value -= row["cost_variable"] + row["cost_service"]
         retention = row["retention_rate"]
-        self.history[f].append((value / active if active else np.nan, retention))
-        n = np.count_nonzero(c.last_visit[f] >= 0)
+        per_customer = value / (active * self.weight) if active else np.nan
+        self.history[f].append((per_customer, retention))
+        n = np.count_nonzero(self.bought[f])
         realised = float(self.total[f] / n) if n else float("nan")
         if t % self.p.every == 0 or t == self.model.spec.horizon - 1:
             self._snapshot(f, t)
@@ -145,7 +153,8 @@ class Cohorts:
         a = np.concatenate(self.rows, axis=1)
         ids = self.model.firm_ids
         return pd.DataFrame({"cohort": a[0], "channel": np.array(CHANNELS)[a[1]],
-                             "firm": np.array(ids)[a[2]], "age": a[3], "alive": a[4]})
+                             "firm": np.array(ids)[a[2]], "age": a[3],
+                             "alive": a[4] * self.weight})
 
 
 def lifetimes(table: pd.DataFrame, channels=("new", "price", "relationship", "returned"),

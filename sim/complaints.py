@@ -35,6 +35,7 @@ import numpy as np
 from . import churn, wom
 from .constants import (
     ACTIVE,
+    BOND_INDEX,
     CP_FAST,
     CP_PENDING,
     CP_RESOLVED,
@@ -42,7 +43,6 @@ from .constants import (
     INC_NONE,
     INC_RESPONSE,
 )
-from .customers import BOND_INDEX
 
 F32 = np.float32
 PSY = BOND_INDEX["psychological"]
@@ -133,6 +133,8 @@ def resolve(model, firm, ids: np.ndarray, fast: bool) -> None:
     if fast:
         firm.count("complaints_resolved_fast", ids.size)
         w = model.params.wom
+        if not w.enabled:
+            return
         talk = ids[model.rng.random(ids.size, dtype=F32) < w.prob_recovered]
         wom.tell(model, f, talk, w.told_recovered, +1)
 

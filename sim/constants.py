@@ -9,6 +9,7 @@ BONDS = (
     "legal", "economic", "technical", "geographic", "time",
     "knowledge", "social", "cultural", "values", "psychological",
 )
+BOND_INDEX = {name: k for k, name in enumerate(BONDS)}
 STRUCTURAL_BONDS = ("legal", "economic", "technical", "geographic", "time")
 GROWN_BONDS = ("knowledge", "social", "psychological")
 FIT_BONDS = ("cultural", "values")

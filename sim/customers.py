@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import bonds as bond_rules
 from .constants import (
     ACTIVE,
     AFFECTIVE_BONDS,
+    BOND_INDEX,
     BONDS,
     CH_INITIAL,
     CHANNELS,
@@ -27,7 +29,6 @@ from .constants import (
 )
 
 F32 = np.float32
-BOND_INDEX = {name: k for k, name in enumerate(BONDS)}
 GROWN_ROWS = [BOND_INDEX[b] for b in GROWN_BONDS]
 PAIR_FLOATS = ("trust", "satisfaction", "expectation", "affective", "calculative", "exposure")
 PAIR_INTS = (("status", np.int8), ("acquired", np.int16), ("lost_since", np.int16),
@@ -62,9 +63,12 @@ class Customers:
         m, n, n_firms = scenario.market, scenario.market.customers, len(scenario.firms)
         self.n, self.n_firms = n, n_firms
         self.segment_names = [s.name for s in m.segments]
-        shares = np.array([s.share for s in m.segments])
-        self.segment = rng.choice(len(shares), size=n, p=shares / shares.sum()).astype(np.int8)
-        self._init_tastes(m.segments, rng)
+        self.segment = np.empty(n, np.int8)
+        self.price_sensitivity = np.empty(n, F32)
+        self.weights = np.empty((3, n), F32)
+        self.need_prob = np.empty(n, F32)
+        self.outside_utility = np.empty(n, F32)
+        self.draw_tastes(m.segments, np.arange(n), rng)
         self.reference_price = np.full(n, m.price_norm, F32)
         self.last_firm = np.full(n, -1, np.int8)
         for name in PAIR_FLOATS:
@@ -74,21 +78,34 @@ class Customers:
         self.aware.fill(1)  # sim/wom.py draws awareness when params.awareness is enabled
         self.gate_awareness = False  # choice ignores `aware` unless params.awareness is enabled
         self.bonds = np.zeros((n_firms, len(BONDS), n), F32)
+        # L_if, the lock-in of a loyalty programme's points (sim/strategies/loyalty_programme.py
+        # owns it); None when no firm runs a programme
+        has_programme = any(s.type == "loyalty_programme" for f in scenario.firms
+                            for s in f.strategies)
+        self.lock_in = np.zeros((n_firms, n), F32) if has_programme else None
         self._init_history(scenario, rng)
 
-    def _init_tastes(self, segments, rng) -> None:
-        n, seg = self.n, self.segment
-        self.price_sensitivity = np.empty(n, F32)
-        self.weights = np.empty((3, n), F32)
-        self.need_prob = np.empty(n, F32)
-        self.outside_utility = np.empty(n, F32)
+    def draw_tastes(self, segments, ids: np.ndarray, rng: np.random.Generator) -> None:
+        """Draw the segment and tastes of customers ``ids`` (at t = 0 and for newcomers)."""
+        shares = np.array([s.share for s in segments])
+        seg = rng.choice(len(shares), size=ids.size, p=shares / shares.sum())
+        self.segment[ids] = seg
         for k, s in enumerate(segments):
-            idx = np.flatnonzero(seg == k)
-            self.price_sensitivity[idx] = lognormal(rng, s.price_sensitivity, idx.size)
+            sub = ids[seg == k]
+            self.price_sensitivity[sub] = lognormal(rng, s.price_sensitivity, sub.size)
             w = np.array([getattr(s.weights, d) for d in DIMENSIONS])
-            self.weights[:, idx] = (w / w.sum())[:, None]
-            self.need_prob[idx] = s.need_prob
-            self.outside_utility[idx] = s.outside_utility
+            self.weights[:, sub] = (w / w.sum())[:, None]
+            self.need_prob[sub] = s.need_prob
+            self.outside_utility[sub] = s.outside_utility
+
+    def clear(self, ids: np.ndarray) -> None:
+        """Zero every customer-and-firm state of customers ``ids`` (a place recycled)."""
+        for name in PAIR_FLOATS:
+            getattr(self, name)[:, ids] = 0
+        for name, _ in PAIR_INTS:
+            getattr(self, name)[:, ids] = 0
+        if self.lock_in is not None:
+            self.lock_in[:, ids] = 0
 
     def _init_history(self, scenario, rng) -> None:
         """Draw who is active at / lost to each firm at t = 0 and their starting state."""
@@ -128,7 +145,8 @@ class Customers:
             self.last_visit[f] = np.where(is_active, -rng.integers(0, 4, n), -10_000)
             self.lost_since[f] = np.where(is_lost, -rng.integers(0, ini.max_time_lost + 1, n), 0)
         self.last_firm[:] = np.where(current < len(active), current, -1)
-        self.update_calculative()
+        for f in range(self.n_firms):
+            bond_rules.refresh_calculative(self, f)
 
     def bond(self, f: int, name: str) -> np.ndarray:
         """The (N,) array of bond ``name`` toward firm ``f`` (a view: writes go through)."""
@@ -141,12 +159,6 @@ class Customers:
         for row in GROWN_ROWS[1:]:
             total += b[row, idx]
         return total / len(GROWN_ROWS)
-
-    def update_calculative(self, weights=None) -> None:
-        """C_if: mean of the structural bonds, the cost-benefit lock-in (ODD 7.4)."""
-        rows = [BOND_INDEX[b] for b in STRUCTURAL_BONDS]
-        for f in range(self.n_firms):
-            self.calculative[f] = self.bonds[f, rows].mean(axis=0)
 
     def affective_bond_rows(self) -> list[int]:
         """Rows of ``bonds`` that feed affective commitment."""

@@ -19,7 +19,8 @@ Event types (schema in ``sim/scenario/events.py``):
   customers remember an ``ethical`` incident, so their losses count under "ethical".
 
 Every applied event is logged (``events.csv``: period, type, firm, target, value, customers,
-note) and counted in the trajectory column ``events`` of the firms it concerns.
+note; ``customers`` is the number of real customers it touched) and counted in the
+trajectory column ``events`` of the firms it concerns.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from . import trust
+from .bonds import refresh_calculative
 from .constants import (
     ACTIVE,
     BONDS,
@@ -81,7 +83,8 @@ class Timeline:
                 for fid in firms:
                     self.count[self.index[fid]] += 1
                 self.log.append({"period": t, "type": ev.type, "firm": ",".join(firms),
-                                 "target": target, "value": value, "customers": n,
+                                 "target": target, "value": value,
+                                 "customers": n * self.model.weight,
                                  "note": ev.note})
 
     def losses(self) -> list[dict]:
@@ -141,7 +144,7 @@ def _bond(tl: Timeline, f: int, k: int, op, segment: str | None) -> int:
         n = ids.size
     c.bonds[f, k, ids] = np.clip(op(c.bonds[f, k, ids]), 0.0, 1.0)
     if k in STRUCT_ROWS:
-        c.calculative[f, ids] = c.bonds[f][STRUCT_ROWS][:, ids].mean(axis=0)
+        refresh_calculative(c, f, None if segment is None else ids)
     return int(n)
 
 

@@ -8,6 +8,7 @@ import mesa
 import numpy as np
 
 from .constants import DIMENSIONS
+from .scale import to_agents
 from .strategies import build
 
 BUDGETS = ("service", "relationship", "promotion")
@@ -21,6 +22,8 @@ class Firm(mesa.Agent):
         index: Position of the firm in the customers' (F, N) arrays.
         price: List price per purchase.
         service: Service levels on value / system / people, each in [0, 1].
+        capacity: Purchases the firm can serve per period, in the real market.
+        weight: Real customers each agent stands for (population / agents).
         general_discount: Share off the list price for everyone this period.
         offer_discount: Share off the list price for holders of a price offer.
         budget_scale: Share of each discretionary budget the firm currently allows.
@@ -34,7 +37,8 @@ class Firm(mesa.Agent):
         self.name = cfg.name or cfg.id
         self.price = float(cfg.price)
         self.service = np.array([getattr(cfg.service, d) for d in DIMENSIONS], dtype=float)
-        self.capacity = cfg.capacity
+        self.capacity = cfg.capacity  # purchases per period in the real market
+        self.weight = model.weight  # real customers per agent (sim/scale.py)
         self.cash = float(cfg.cash)
         self.general_discount = 0.0
         self.offer_discount = 0.0
@@ -52,6 +56,14 @@ class Firm(mesa.Agent):
     def spend(self, category: str, amount: float) -> None:
         """Record discretionary spend this period (promotion, relationship, service, ...)."""
         self.spent[category] += amount
+
+    def spend_on(self, category: str, agents: int, unit_cost: float) -> None:
+        """Record ``unit_cost`` spent on each real customer that ``agents`` agents stand for."""
+        self.spent[category] += agents * self.weight * unit_cost
+
+    def agents(self, amount: float) -> int:
+        """Agents standing for ``amount`` real customers (unbiased rounding, sim/scale.py)."""
+        return to_agents(amount, self.weight, self.model.rng)
 
     def count(self, name: str, n: int) -> None:
         """Add to a per-period counter (offers sent, contacts made, ...)."""

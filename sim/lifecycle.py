@@ -63,7 +63,8 @@ def columns(model, firm, row) -> dict:
     k = firm.counters
     revenue = row.get("revenue", 0.0)
     out = {"members": k.get("members", 0),
-           "member_revenue_share": k.get("member_revenue", 0.0) / revenue if revenue else 0.0,
+           "member_revenue_share": (k.get("member_revenue", 0.0) * firm.weight / revenue
+                                    if revenue else 0.0),
            "surveys": k.get("surveys", 0), "pdca_dimension": k.get("pdca_dimension", 0) - 1}
     out.update(model.loyalty.row(f))
     out.update(model.cohorts.row(firm, row))

@@ -16,7 +16,7 @@ from .choice import choose, ration
 from .constants import ACTIVE, CH_PRICE, CH_RELATIONSHIP, INC_INCONVENIENCE, LOST
 from .customers import Customers
 from .firm import Firm
-from .metrics import COLUMNS
+from .metrics import COLUMNS, COUNT_COLUMNS
 
 F32 = np.float32
 
@@ -35,6 +35,7 @@ class Market(mesa.Model):
         self.seed = int(scenario.seed if seed is None else seed)
         super().__init__(rng=self.seed)
         self.spec, self.params = scenario, scenario.params
+        self.weight = scenario.market.weight  # real customers per agent (sim/scale.py)
         self.price_norm = scenario.market.price_norm
         self.t = 0
         self.firms = [Firm(self, cfg, k) for k, cfg in enumerate(scenario.firms)]
@@ -60,6 +61,7 @@ class Market(mesa.Model):
         start = [(np.count_nonzero(c.status[f] == ACTIVE), np.count_nonzero(c.status[f] == LOST))
                  for f in range(len(self.firms))]
         lifecycle.start_step(self)
+        churn.expire_offers(c, t)
         for firm in self.firms:
             firm.act()
         idx, choice, prices, v = choose(c, self.firms, self.rng, p.choice, self.price_norm, t)
@@ -84,7 +86,7 @@ class Market(mesa.Model):
     def _serve(self, firm, idx, choice, prices) -> dict:
         """Ration, serve and update the customers who chose ``firm``; admit them."""
         c, p, f, t = self.customers, self.params, firm.index, self.t
-        pos, away = ration(idx, choice, firm.capacity, f, self.rng)
+        pos, away = ration(idx, choice, firm.agents(firm.capacity), f, self.rng)
         ids, paid = idx[pos], prices[f, pos]
         q, s, failed = experience.experience(c, f, firm.service, ids, paid, p.experience,
                                              self.price_norm, self.rng, t)
@@ -153,6 +155,8 @@ class Market(mesa.Model):
         )
         row.update(social.columns(self, firm))
         row.update(lifecycle.columns(self, firm, row))
+        for k in COUNT_COLUMNS:  # agents -> real customers (ODD 2.1)
+            row[k] = row.get(k, 0) * self.weight
         firm.metrics = {k: row.get(k, 0) for k in COLUMNS}
 
     def _log_followed(self, idx, choice) -> None:

@@ -18,16 +18,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import churn
-from .constants import (
-    ACTIVE,
-    AFFECTIVE_BONDS,
-    BONDS,
-    DIMENSIONS,
-    NEVER,
-    REASONS,
-    STRUCTURAL_BONDS,
-)
-from .customers import PAIR_FLOATS, PAIR_INTS, lognormal
+from .bonds import refresh_calculative
+from .constants import ACTIVE, AFFECTIVE_BONDS, BONDS, NEVER, REASONS
 
 F32 = np.float32
 INVOLUNTARY = REASONS.index("involuntary")
@@ -90,13 +82,10 @@ class Turnover:
         m = self.model
         c, sc, rng = m.customers, m.spec, m.rng
         self.out[ids] = False
-        draw_tastes(c, sc.market.segments, ids, rng)
+        c.draw_tastes(sc.market.segments, ids, rng)
         c.reference_price[ids] = sc.market.price_norm
         c.last_firm[ids] = -1
-        for name in PAIR_FLOATS:
-            getattr(c, name)[:, ids] = 0
-        for name, _ in PAIR_INTS:
-            getattr(c, name)[:, ids] = 0
+        c.clear(ids)
         fresh_pair_state(m, ids)
         for part in (getattr(m, "loyalty", None), getattr(m, "cohorts", None)):
             if part is not None:
@@ -107,26 +96,11 @@ class Turnover:
         return dict(self.counts)
 
 
-def draw_tastes(c, segments, ids: np.ndarray, rng) -> None:
-    """Draw segment and tastes of newcomers ``ids`` as at initialisation."""
-    shares = np.array([s.share for s in segments])
-    seg = rng.choice(len(shares), size=ids.size, p=shares / shares.sum())
-    c.segment[ids] = seg
-    for k, s in enumerate(segments):
-        sub = ids[seg == k]
-        c.price_sensitivity[sub] = lognormal(rng, s.price_sensitivity, sub.size)
-        w = np.array([getattr(s.weights, d) for d in DIMENSIONS])
-        c.weights[:, sub] = (w / w.sum())[:, None]
-        c.need_prob[sub] = s.need_prob
-        c.outside_utility[sub] = s.outside_utility
-
-
 def fresh_pair_state(m, ids: np.ndarray) -> None:
     """State of a customer who has never bought from any firm (ODD 5, status never)."""
     c, ini, rng = m.customers, m.spec.initial, m.rng
     omega = F32(m.params.bonds.affective_satisfaction_weight)
     aff_rows = [BONDS.index(b) for b in AFFECTIVE_BONDS]
-    struct_rows = [BONDS.index(b) for b in STRUCTURAL_BONDS]
     awareness = getattr(m.params, "awareness", None)
     for f, firm in enumerate(m.firms):
         c.trust[f, ids] = ini.trust_never
@@ -134,7 +108,7 @@ def fresh_pair_state(m, ids: np.ndarray) -> None:
         c.expectation[f, ids] = ini.expectation_never
         c.last_visit[f, ids] = -10_000
         c.bonds[f][:, ids] = m.events.bond_levels[f][:, None]
-        c.calculative[f, ids] = c.bonds[f][np.ix_(struct_rows, ids)].mean(axis=0)
+        refresh_calculative(c, f, ids)
         c.affective[f, ids] = (omega * ini.satisfaction_never
                                + (1 - omega) * c.bonds[f][np.ix_(aff_rows, ids)].mean(axis=0))
         if awareness is not None and awareness.enabled:

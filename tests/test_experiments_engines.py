@@ -198,6 +198,6 @@ def test_dask_engine_connects_to_a_scheduler_address(experiment, reference, clus
     frames = {}
     engine.run(load_plan(experiment).tasks()[:2],
                lambda task, outcome: frames.update({task.run: outcome.frame}))
-    got = pd.concat([frames[0], frames[1]]).assign(variant="depth=0.1")
+    got = pd.concat([frames[0], frames[1]]).assign(variant_index=0)
     pd.testing.assert_frame_equal(canonical(got), reference[reference["run"] < 2]
                                   .reset_index(drop=True))

@@ -21,8 +21,8 @@ def _problems(tmp_path, text, loader=load_plan, name="exp.yaml", file=None):
 def test_unknown_key_has_line_and_did_you_mean(tmp_path):
     (msg,) = _problems(tmp_path, "scenario: CASE\nreplicatons: 3\n")
     assert msg.endswith("exp.yaml:2: replicatons: unknown key; did you mean 'replications'? "
-                        "Allowed keys: common_random_numbers, description, design, name, "
-                        "outputs, overrides, replications, scenario, seed")
+                        "Allowed keys: common_random_numbers, description, design, limits, "
+                        "name, outputs, overrides, replications, scenario, seed")
 
 
 def test_design_errors_have_path_line_and_value(tmp_path):

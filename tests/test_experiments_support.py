@@ -32,13 +32,13 @@ def write_experiment(folder: Path, name: str = "exp.yaml", customers: int = 400,
 
 def run_files(out: Path) -> list[str]:
     """Sorted relative paths of the complete run files of a sweep folder (no temporaries)."""
-    return sorted(str(p.relative_to(out)) for p in Path(out).glob("runs/variant=*/*.parquet")
+    return sorted(str(p.relative_to(out)) for p in Path(out).glob("runs/*/*.parquet")
                   if not p.name.startswith(".tmp-"))
 
 
 def temp_files(out: Path) -> list[str]:
     """Temporary files a killed writer may have left in a sweep folder."""
-    return sorted(str(p.relative_to(out)) for p in Path(out).glob("runs/variant=*/.tmp-*"))
+    return sorted(str(p.relative_to(out)) for p in Path(out).glob("runs/*/.tmp-*"))
 
 
 def canonical(df: pd.DataFrame) -> pd.DataFrame:

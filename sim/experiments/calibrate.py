@@ -23,6 +23,7 @@ from ..scenario.loader import load_document
 from .calibration_schema import Calibration
 from .observed import read_observed
 from .plan import _apply, _base, _line, dump
+from .rounding import round_frame
 from .seeds import run_seed
 from .store import write_text
 
@@ -88,7 +89,8 @@ def load_calibration(path) -> CalibrationPlan:
     file = str(path)
     cal, raw, lines = load_document(file, Calibration, "a calibration")
     base = _base(cal, file, lines)
-    observed = read_observed(Path(file).parent / cal.observed.file, cal.observed, file, lines)
+    observed = read_observed(Path(file).parent / cal.observed.file, cal.observed, file, lines,
+                             base["horizon"])
     plan = CalibrationPlan(cal, file, base, observed, lines)
     _check(plan)
     return plan
@@ -106,11 +108,13 @@ def _check(plan: CalibrationPlan) -> None:
                 Problem(f"parameters (all at {corner}): scenario {p.path or '(top level)'}",
                         p.message, _line(plan.lines, ("parameters",)), p.value, p.has_value)
                 for p in e.problems]) from None
-    late = plan.observed["period"][plan.observed["period"] >= sc.horizon]
-    if len(late):
-        msg = f"periods {list(late)[:5]} are beyond the horizon (0..{sc.horizon - 1})"
-        raise InputError(plan.file, [Problem("observed.file", msg,
-                                             _line(plan.lines, ("observed", "file")))])
+    late = plan.observed[plan.observed["period"] >= sc.horizon]
+    if len(late):  # a parameter changes the horizon
+        msg = (f"beyond the horizon with parameters at {corner}: periods are "
+               f"0..{sc.horizon - 1}")
+        raise InputError(str(Path(plan.file).parent / cal.observed.file), [
+            Problem(cal.observed.period, msg, int(row.line), int(row.period), True)
+            for row in late.head(10).itertuples()])
     firms = [f.id for f in sc.firms]
     if cal.target.firm not in firms:
         raise InputError(plan.file, [Problem("target.firm", f"no such firm; firms are {firms}",
@@ -227,8 +231,8 @@ def write_calibration(result: CalibrationResult, out) -> Path:
         {"params": result.params, "rmse": result.rmse, "evaluations": len(result.history),
          "replications": cal.replications, "seed": cal.seed,
          "calibration": result.plan.file}, indent=2))
-    write_text(out / "fit.csv", result.fit.to_csv(index=False))
-    write_text(out / "history.csv", result.history.to_csv(index=False))
+    write_text(out / "fit.csv", round_frame(result.fit).to_csv(index=False))
+    write_text(out / "history.csv", round_frame(result.history).to_csv(index=False))
     write_text(out / "summary.txt", result.summary() + "\n")
     plot_fit(result.fit["period"], result.fit["observed"], result.fit["simulated"],
              out / "fit.png", f"{cal.name}: {cal.target.firm} {cal.target.metric} "

@@ -11,6 +11,9 @@ from ..metrics import COLUMNS
 from ..scenario.schema import Strict
 from .schema import Overrides, RangeFactor
 
+TEXT_COLUMNS = ("firm",)
+"""Columns of trajectories.csv that hold text, so cannot be compared with observed numbers."""
+
 
 class Observed(Strict):
     """The observed curve: a CSV with a period column and a value column."""
@@ -24,7 +27,8 @@ class Target(Strict):
     """Which simulated curve is compared with the observed one."""
 
     firm: str = Field(min_length=1)
-    metric: str = Field("retention_rate", description="a column of trajectories.csv")
+    metric: str = Field("retention_rate", description=(
+        "a numeric column of trajectories.csv (not 'firm', which is text)"))
     cumulative_product: bool = Field(
         False, description="compare the running product (e.g. retention -> survival of the "
                            "period-0 base, ignoring returns)")
@@ -37,6 +41,10 @@ class Target(Strict):
             hint = f"did you mean {guess[0]!r}? " if guess else ""
             raise ValueError(f"unknown metric {col!r}; {hint}metrics are the columns of "
                              f"trajectories.csv: {', '.join(COLUMNS)}")
+        if col in TEXT_COLUMNS:
+            raise ValueError(f"{col!r} is a text column, not a metric; choose a numeric "
+                             f"column of trajectories.csv, e.g. retention_rate, market_share, "
+                             f"customers_active, cumulative_profit")
         return col
 
 

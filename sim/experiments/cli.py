@@ -21,6 +21,9 @@ def add_commands(sub) -> dict:
     s.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster)")
     s.add_argument("--resume", action="store_true", help="run only what the folder is missing")
+    s.add_argument("--force", action="store_true",
+                   help="replace the sweep already in --out (without it, a folder holding "
+                        "a sweep is refused unless --resume)")
     s.add_argument("--retries", type=int, default=2,
                    help="retries of a run whose worker process dies (default 2)")
     s.add_argument("--no-report", action="store_true", help="skip the report at the end")
@@ -47,7 +50,8 @@ def cmd_sweep(args, argv) -> int:
     plan = load_plan(args.experiment)
     out = Path(args.out or Path("outputs") / "sweeps" / Path(args.experiment).stem)
     s = run_sweep(plan, out, engine=args.engine, workers=args.workers, scheduler=args.scheduler,
-                  resume=args.resume, progress=args.progress, max_attempts=args.retries + 1)
+                  resume=args.resume, force=args.force, progress=args.progress,
+                  max_attempts=args.retries + 1)
     print(f"{plan.experiment.name}: {s.total} runs, {s.ok} ok, {s.failed} failed"
           + (f", {s.skipped} already done" if s.skipped else "")
           + f" in {s.seconds:.1f} s -> {out}/")

@@ -24,7 +24,7 @@ class Point:
     """One design point (a variant).
 
     Attributes:
-        name: Variant name (also its output folder ``variant=NAME``).
+        name: Variant name (the ``variant`` column of its results).
         overrides: ``(path, value)`` pairs applied to the base scenario, or
             ``("", "path=VALUE")`` for an override given as text.
         values: Factor label -> value, stored as columns of every result row.

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
 
+from ..scenario import InputError, Problem
 from .worker import RunOutcome, execute_run
 
 ENGINES = ("local", "dask")
@@ -31,6 +34,10 @@ QUIET_WORKERS = {
     "distributed.admin.system-monitor.interval": "2s",
     "distributed.worker.memory.monitor-interval": "1s",
 }
+
+
+CONNECT_TIMEOUT = "5s"
+"""How long to wait for a Dask scheduler given by address before giving up (exit 2)."""
 
 
 def default_workers() -> int:
@@ -72,13 +79,28 @@ class LocalEngine:
         self.max_attempts = max_attempts
         self.context = process_context()
 
+    def __enter__(self) -> LocalEngine:
+        """Nothing to open: worker pools are started by ``run``."""
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """Nothing to close."""
+
     def run(self, tasks, on_outcome) -> None:
-        """Run every task; call ``on_outcome`` for each as it finishes."""
+        """Run every task; call ``on_outcome`` for each as it finishes.
+
+        An interrupt (KeyboardInterrupt, or SIGTERM turned into one by the sweep) terminates
+        the workers at once instead of waiting for their runs to finish.
+        """
         pending, attempts, self._suspects = deque(tasks), {}, set()
         while pending:
-            pool = ProcessPoolExecutor(self.workers, mp_context=self.context)
+            pool = ProcessPoolExecutor(self.workers, mp_context=self.context,
+                                       initializer=_ignore_interrupts)
             try:
                 lost = self._drain(pool, pending, on_outcome)
+            except BaseException:
+                _terminate(pool)
+                raise
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)
             for task in reversed(lost):
@@ -125,6 +147,27 @@ class LocalEngine:
         return lost
 
 
+def _ignore_interrupts() -> None:
+    """Worker initializer: ignore Ctrl-C.
+
+    Ctrl-C reaches the whole process group, but only the sweep process decides what to do
+    (it terminates the workers).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Terminate a pool's worker processes (used when the sweep is interrupted)."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in procs:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in procs:
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+
+
 class DaskEngine:
     """A Dask distributed cluster: at ``scheduler``, or a LocalCluster on 127.0.0.1.
 
@@ -141,15 +184,35 @@ class DaskEngine:
         self.workers = workers or default_workers()
         self.max_attempts = max_attempts
 
-    def run(self, tasks, on_outcome) -> None:
-        """Run every task on the cluster; call ``on_outcome`` for each as it finishes."""
+    def __enter__(self) -> DaskEngine:
+        """Connect (to the scheduler, or a new LocalCluster) before anything is written.
+
+        Raises:
+            InputError: No Dask scheduler answers at the given address.
+        """
         import dask
 
-        with dask.config.set(self.settings()):
-            if self.client is not None:
-                return self._submit(self.client, tasks, on_outcome)
-            with self._connect() as client:
-                return self._submit(client, tasks, on_outcome)
+        stack = ExitStack()
+        try:
+            stack.enter_context(dask.config.set(self.settings()))
+            self._active = self.client or stack.enter_context(self._connect())
+        except BaseException:
+            stack.close()
+            raise
+        self._stack = stack
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """Close the client and the cluster this engine started."""
+        self._active = None
+        self._stack.close()
+
+    def run(self, tasks, on_outcome) -> None:
+        """Run every task on the cluster; call ``on_outcome`` for each as it finishes."""
+        if getattr(self, "_active", None) is not None:
+            return self._submit(self._active, tasks, on_outcome)
+        with self:
+            return self._submit(self._active, tasks, on_outcome)
 
     def settings(self) -> dict:
         """The Dask configuration of a sweep: retries, quiet workers, their start method."""
@@ -167,7 +230,7 @@ class DaskEngine:
         from distributed import Client, LocalCluster
 
         if self.scheduler:
-            return Client(self.scheduler, timeout="30s")
+            return connect(self.scheduler)
         cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address=None, silence_logs=40)
         client = Client(cluster)
@@ -193,6 +256,20 @@ class DaskEngine:
                 outcome = died(task, self.max_attempts, f"Dask worker killed: {e}")
             on_outcome(task, outcome)
             fut.release()
+
+
+def connect(address: str):
+    """A client of the Dask scheduler at ``address``; ``InputError`` if none answers."""
+    from distributed import Client
+
+    try:
+        return Client(address, timeout=CONNECT_TIMEOUT)
+    except Exception as e:  # noqa: BLE001 - refused, timed out, bad address, not Dask, ...
+        msg = (f"no Dask scheduler answers at this address within {CONNECT_TIMEOUT} "
+               f"({type(e).__name__}: {str(e)[:200]}); give the address of a running "
+               "scheduler (tcp://HOST:8786), or leave out --scheduler for a local cluster")
+        raise InputError("command line", [Problem("--scheduler", msg, None, address,
+                                                  True)]) from None
 
 
 class _Owned:

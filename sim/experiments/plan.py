@@ -19,8 +19,11 @@ from ..scenario import InputError, Problem, Scenario, read_yaml, validate
 from ..scenario.errors import fmt_path
 from ..scenario.loader import apply_override, check_memory, load_document
 from .designs import Point, expand
+from .limits import check_limits
+from .manifest import LAYOUT
 from .schema import Experiment
 from .seeds import run_seed
+from .store import PARTITION
 from .worker import RunTask
 
 REPORT_COLUMNS = ("retention_rate", "market_share", "cumulative_profit", "profit")
@@ -73,14 +76,18 @@ class Plan:
         doc = {"base": self.base, "points": [(p.name, p.overrides) for p in self.points],
                "outputs": self.outputs, "seed": self.experiment.seed,
                "reps": self.experiment.replications,
-               "crn": self.experiment.common_random_numbers}
+               "crn": self.experiment.common_random_numbers, "layout": LAYOUT}
         text = json.dumps(doc, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def run_file(variant: str, index: int, replication: int) -> str:
-    """Output file of a run, relative to the sweep folder (Hive-style partition by variant)."""
-    return f"runs/variant={variant}/v{index:05d}-r{replication:04d}.parquet"
+    """Output file of a run, relative to the sweep folder.
+
+    Partitioned Hive-style by the design point's number, not its name: names may hold ``=``
+    and ``,``, which DuckDB's and polars' Hive readers misparse (the name is a column).
+    """
+    return f"runs/{PARTITION}={index}/v{index:05d}-r{replication:04d}.parquet"
 
 
 def overrides(point: Point):
@@ -102,6 +109,7 @@ def load_plan(path) -> Plan:
     """Read and validate an experiment file and everything it refers to."""
     file = str(path)
     exp, raw, lines = load_document(file, Experiment, "an experiment")
+    check_limits(exp, file, lines)
     base = _base(exp, file, lines)
     points = expand(exp)
     if exp.design.type in ("grid", "latin_hypercube", "sobol", "morris"):

@@ -17,14 +17,18 @@ Written to ``SWEEP/report/``:
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .plots import plot_bands, plot_sensitivity
+from .rounding import round_frame
 from .schema import Experiment
-from .store import load_results, read_manifest, write_text
+from .store import TMP_PREFIX, current_umask, load_results, read_manifest, write_text
 
 BAND_METRICS = ("retention_rate", "market_share", "cumulative_profit")
 SUMMARIES = {"retention": "mean retention_rate over the horizon",
@@ -34,12 +38,28 @@ MAX_PLOTTED_VARIANTS = 12
 
 
 def make_report(out, plots: bool = True) -> str:
-    """Write the report of sweep folder ``out``; return its text (``report.md``)."""
+    """Write the report of sweep folder ``out``; return its text (``report.md``).
+
+    The report is built in a temporary folder that then replaces ``report/`` whole, so no
+    file of an earlier report survives and no half-written report is left by a failure.
+
+    Raises:
+        InputError: No valid sweep in ``out``, run files missing or not readable.
+    """
     out = Path(out)
     manifest = read_manifest(out)
-    rep = out / "report"
-    rep.mkdir(exist_ok=True)
     df = load_results(out, ["period", "firm", "replication", *BAND_METRICS])
+    tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}report-", dir=out))
+    try:
+        text = _write_report(tmp, manifest, df, plots)
+        _swap(tmp, out / "report")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return text
+
+
+def _write_report(rep: Path, manifest: dict, df: pd.DataFrame, plots: bool) -> str:
+    """Write every report file into ``rep``; return the text of ``report.md``."""
     counts = _counts(manifest)
     if df.empty:
         text = f"# {manifest['experiment']['name']}\n\nNo completed runs ({counts}).\n"
@@ -66,9 +86,20 @@ def make_report(out, plots: bool = True) -> str:
     return text
 
 
+def _swap(new: Path, final: Path) -> None:
+    """Replace folder ``final`` by ``new`` (the old one is moved aside, then deleted)."""
+    old = final.with_name(f"{TMP_PREFIX}old-{final.name}")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    os.chmod(final, 0o777 & ~current_umask())
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def _csv(df: pd.DataFrame, path: Path) -> None:
-    """Write a CSV atomically."""
-    write_text(path, df.to_csv(index=False))
+    """Write a CSV atomically, numbers rounded to ``CSV_DIGITS`` significant digits."""
+    write_text(path, round_frame(df).to_csv(index=False))
 
 
 def _counts(manifest: dict) -> str:

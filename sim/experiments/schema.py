@@ -80,7 +80,9 @@ class GridDesign(Strict):
     """Every combination of the factors' values."""
 
     type: Literal["grid"]
-    factors: list[GridFactor] = Field(min_length=1)
+    factors: list[GridFactor] = Field(min_length=1, description=(
+        "the grid is the product of the factors' values: at most limits.points (default "
+        "10,000) combinations"))
     _labels = field_validator("factors")(check_labels)
 
 
@@ -104,7 +106,8 @@ class LatinHypercubeDesign(Strict):
     """``samples`` points of a Latin hypercube over the factors' ranges."""
 
     type: Literal["latin_hypercube"]
-    samples: int = Field(ge=2, le=1_000_000)
+    samples: int = Field(ge=2, le=1_000_000, description=(
+        "points; at most limits.points (default 10,000)"))
     factors: list[RangeFactor] = Field(min_length=1)
     _labels = field_validator("factors")(check_labels)
 
@@ -116,7 +119,9 @@ class SobolDesign(Strict):
     """
 
     type: Literal["sobol"]
-    samples: int = Field(ge=2, le=1_048_576, description="base sample size, a power of 2")
+    samples: int = Field(ge=2, le=1_048_576, description=(
+        "base sample size, a power of 2; the samples x (D + 2) points (2D + 2 with second "
+        "order) are at most limits.points (default 10,000)"))
     second_order: bool = False
     factors: list[RangeFactor] = Field(min_length=2)
     _labels = field_validator("factors")(check_labels)
@@ -134,7 +139,9 @@ class MorrisDesign(Strict):
     """Morris elementary effects: ``trajectories * (D + 1)`` points on a ``levels`` grid."""
 
     type: Literal["morris"]
-    trajectories: int = Field(ge=2, le=100_000)
+    trajectories: int = Field(ge=2, le=100_000, description=(
+        "trajectories; the trajectories x (D + 1) points are at most limits.points (default "
+        "10,000)"))
     levels: int = Field(4, ge=2, le=100)
     factors: list[RangeFactor] = Field(min_length=1)
     _labels = field_validator("factors")(check_labels)
@@ -142,6 +149,21 @@ class MorrisDesign(Strict):
 
 Design = Annotated[GridDesign | VariantsDesign | LatinHypercubeDesign | SobolDesign
                    | MorrisDesign, Field(discriminator="type")]
+
+
+class Limits(Strict):
+    """Upper bounds on the work of an experiment, checked before anything runs.
+
+    They stop a typo (a grid of 10^9 points, ``replications: 100000``) from running until
+    killed. To run more, raise the bound deliberately in the experiment file, e.g.
+    ``limits: {points: 50000}``.
+    """
+
+    points: int = Field(
+        10_000, ge=1, description="design points (variants) at most: the grid's product of "
+                                  "value counts, or the points of a sampled design")
+    replications: int = Field(1_000, ge=1, description="replications at most")
+    runs: int = Field(100_000, ge=1, description="runs (design points x replications) at most")
 
 
 class Experiment(Strict):
@@ -153,11 +175,15 @@ class Experiment(Strict):
     overrides: Overrides = Field(default_factory=list)
     design: Design = Field(default_factory=lambda: VariantsDesign(
         type="variants", variants=[Variant(name="base")]))
-    replications: int = Field(1, ge=1, le=100_000)
+    replications: int = Field(1, ge=1, le=100_000, description=(
+        "runs per design point; at most limits.replications (default 1,000)"))
     seed: int = Field(0, ge=0, description="root seed of every run's seed (SeedSequence)")
     common_random_numbers: bool = Field(
         True, description="replication r uses the same seed in every variant")
     outputs: list[str] | None = Field(None, description="trajectory columns to keep (all)")
+    limits: Limits = Field(default_factory=Limits, description=(
+        "bounds on design points (10,000), replications (1,000) and runs (100,000), checked "
+        "before anything runs; raise them here deliberately to run more"))
 
     @field_validator("outputs")
     @classmethod

@@ -8,8 +8,12 @@ the same file and a crash loses at most the runs in flight.
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +24,8 @@ from tqdm import tqdm
 from .. import __version__
 from ..scenario import InputError, Problem
 from .engines import make_engine
+from .guard import check_main_guard
+from .manifest import LAYOUT
 from .plan import Plan
 from .store import (
     MANIFEST,
@@ -56,51 +62,156 @@ class SweepSummary:
 
 
 def run_sweep(plan: Plan, out, *, engine: str = "local", workers: int | None = None,
-              scheduler: str | None = None, resume: bool = False, progress: bool | None = None,
-              max_attempts: int = 3, client=None) -> SweepSummary:
+              scheduler: str | None = None, resume: bool = False, force: bool = False,
+              progress: bool | None = None, max_attempts: int = 3,
+              client=None) -> SweepSummary:
     """Run every run of ``plan`` not yet in ``out``; see ``docs/experiments.md``.
+
+    Nothing is written until the folder is known to be usable and the engine is connected.
+    A call that fails before any run finished removes what it created; an interrupted sweep
+    (Ctrl-C, SIGTERM) stops its workers and keeps its finished runs for ``resume``.
 
     Args:
         plan: A validated plan (``load_plan``).
-        out: Sweep folder (created; must be new or empty unless ``resume``).
+        out: Sweep folder: new or empty, or (``resume``) a sweep of the same experiment,
+            or (``force``) a sweep folder to replace.
         engine: "local" (worker processes) or "dask".
         workers: Worker processes (local engine and Dask LocalCluster; default one per core).
         scheduler: Dask scheduler address (default: a LocalCluster on 127.0.0.1).
         resume: Complete the sweep already in ``out``: run only what is missing.
+        force: Replace the sweep already in ``out`` (ignored with ``resume``).
         progress: Show a progress bar (default: when stderr is a terminal).
         max_attempts: Tries of a run whose worker process dies.
         client: An existing ``distributed.Client`` (Dask engine).
+
+    Raises:
+        InputError: ``out`` cannot be used, or no Dask scheduler answers at ``scheduler``.
+        MissingMainGuard: Called at import time of a script without the ``__main__`` guard.
     """
     start, out = time.perf_counter(), Path(out)
+    if client is None and (engine == "local" or not scheduler):
+        check_main_guard()
     tasks = plan.tasks()
-    old = prepare(out, plan, resume)
-    done = done_files(out)
-    rec = Recorder(out, new_manifest(plan, tasks, engine, old, done), progress)
-    todo = [t for t in tasks if t.file not in done]
-    try:
-        make_engine(engine, workers, scheduler, max_attempts, client).run(todo, rec)
-    finally:
-        rec.close()
+    check_out(out, plan, resume, force)
+    resume = resume and (out / MANIFEST).is_file()
+    with make_engine(engine, workers, scheduler, max_attempts, client) as eng:
+        with Cleanup(out, replace=force and not resume) as cleanup:
+            old = prepare(out, plan, resume, force)
+            done = done_files(out)
+            rec = Recorder(out, new_manifest(plan, tasks, engine, old, done), progress)
+            cleanup.recorder = rec
+            todo = [t for t in tasks if t.file not in done]
+            with sigterm_as_interrupt():
+                try:
+                    eng.run(todo, rec)
+                finally:
+                    rec.close()
     counts = rec.counts()
     return SweepSummary(out, len(tasks), counts["ok"], counts["failed"], len(tasks) - len(todo),
                         time.perf_counter() - start)
 
 
-def prepare(out: Path, plan: Plan, resume: bool) -> dict | None:
-    """Check the sweep folder; return the previous manifest when resuming one."""
+def check_out(out: Path, plan: Plan, resume: bool, force: bool) -> None:
+    """Refuse an unusable sweep folder before anything is written (``InputError``)."""
+    where = nearest_existing(out)
+    if where != out and not where.is_dir():
+        _refuse(out, f"is under {where}, which is a file, not a folder")
+    if out.exists() and not out.is_dir():
+        _refuse(out, "is a file, not a folder")
+    if not os.access(where, os.W_OK | os.X_OK):
+        _refuse(out, f"cannot be written: no write permission in {where}")
     has_manifest = (out / MANIFEST).is_file()
-    if has_manifest and not resume:
-        msg = "already holds a sweep: add --resume to complete it, or choose another --out"
-        raise InputError(str(out), [Problem("--out", msg)])
-    if not has_manifest and out.is_dir() and any(out.iterdir()):
-        raise InputError(str(out), [Problem("--out", "folder exists and is not empty (and holds "
-                                                     "no sweep to resume)")])
-    old = read_manifest(out) if has_manifest else None
-    if old and old["experiment"]["fingerprint"] != plan.fingerprint():
-        msg = ("the experiment (or its scenario) changed since this sweep started, so its runs "
-               "would not match; run it into a new folder")
-        raise InputError(plan.file, [Problem("--resume", msg)])
-    out.mkdir(parents=True, exist_ok=True)
+    if has_manifest and resume:
+        old = read_manifest(out)
+        if old["experiment"]["fingerprint"] != plan.fingerprint():
+            msg = ("the experiment (or its scenario) changed since this sweep started, so its "
+                   "runs would not match; run it into a new folder (or --force to replace it)")
+            raise InputError(plan.file, [Problem("--resume", msg)])
+    elif has_manifest and not force:
+        _refuse(out, "already holds a sweep: add --resume to complete it, --force to replace "
+                     "it, or choose another --out")
+    elif not has_manifest and out.is_dir() and any(out.iterdir()):
+        _refuse(out, "folder exists, is not empty and holds no sweep (--force only replaces "
+                     "sweep folders); choose another --out")
+
+
+def _refuse(out: Path, message: str) -> None:
+    """Raise the ``--out`` error."""
+    raise InputError(str(out), [Problem("--out", message, None, str(out), True)])
+
+
+def nearest_existing(path: Path) -> Path:
+    """``path`` or its nearest ancestor that exists."""
+    path = path.absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+class Cleanup:
+    """Remove what a sweep call created if it fails before any run finished.
+
+    A new folder is removed; a folder that existed keeps only what it held before, except
+    a replaced one (``--force``), whose old sweep is gone: it is left empty.
+    """
+
+    def __init__(self, out: Path, replace: bool = False):
+        self.out, self.replace, self.recorder = out, replace, None
+        self.existed = out.is_dir()
+        self.before = {p.name for p in out.iterdir()} if self.existed else set()
+
+    def __enter__(self) -> Cleanup:
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if kind is None or (self.recorder is not None and self.recorder.written):
+            return
+        if not self.existed:
+            shutil.rmtree(self.out, ignore_errors=True)
+            return
+        for p in self.out.iterdir():
+            if self.replace or p.name not in self.before:
+                remove(p)
+
+
+def remove(path: Path) -> None:
+    """Delete a file or a folder tree."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+@contextmanager
+def sigterm_as_interrupt():
+    """Within the block, SIGTERM raises KeyboardInterrupt (main thread only).
+
+    So a terminated sweep stops its workers, writes its manifest and keeps its finished runs.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    old = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def prepare(out: Path, plan: Plan, resume: bool, force: bool = False) -> dict | None:
+    """Make the sweep folder (fresh unless resuming); return the previous manifest if any."""
+    old = read_manifest(out) if resume else None
+    if not resume and force and (out / MANIFEST).is_file():
+        for p in out.iterdir():
+            remove(p)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        _refuse(out, f"cannot be created: {e.strerror or e}")
     clean_temporaries(out)
     write_text(out / "experiment.yaml", yaml.safe_dump(plan.raw, sort_keys=False))
     write_text(out / "scenario.yaml", yaml.safe_dump(plan.base, sort_keys=False))
@@ -125,7 +236,8 @@ def new_manifest(plan: Plan, tasks, engine: str, old: dict | None, done: set) ->
     return {
         "experiment": {"name": exp.name, "file": plan.file, "fingerprint": plan.fingerprint(),
                        "data": plan.raw},
-        "version": __version__, "created": (old or {}).get("created", now), "updated": now,
+        "layout": LAYOUT, "version": __version__,
+        "created": (old or {}).get("created", now), "updated": now,
         "engine": engine, "seed": exp.seed, "replications": exp.replications,
         "common_random_numbers": exp.common_random_numbers,
         "design": exp.design.model_dump(mode="json"),
@@ -139,7 +251,7 @@ class Recorder:
     """Receives outcomes: writes results, updates the manifest and the progress bar."""
 
     def __init__(self, out: Path, manifest: dict, progress: bool | None):
-        self.out, self.manifest = out, manifest
+        self.out, self.manifest, self.written = out, manifest, 0
         self.runs = {r["run"]: r for r in manifest["runs"]}
         c = self.counts()
         self.bar = tqdm(total=len(self.runs), initial=c["ok"], unit="run", desc="sweep",
@@ -153,6 +265,7 @@ class Recorder:
         entry = self.runs[task.run]
         if outcome.ok:
             write_run(self.out, task.file, outcome.data)
+            self.written += 1
         entry.update(status="ok" if outcome.ok else "failed", error=outcome.error,
                      seconds=round(outcome.seconds, 3),
                      cpu_seconds=round(outcome.cpu_seconds, 3), worker=outcome.worker)

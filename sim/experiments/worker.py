@@ -107,10 +107,14 @@ def encode(df: pd.DataFrame) -> bytes:
 
 
 def tag(df: pd.DataFrame, task: RunTask) -> pd.DataFrame:
-    """Keep the task's output columns and add its identifiers and factor values."""
+    """Keep the task's output columns and add its identifiers and factor values.
+
+    The variant's number is not a column: it is the file's Hive partition
+    (``runs/variant_index=K/``), which every Parquet reader turns into a column.
+    """
     keep = ["period", "firm", *(c for c in task.outputs if c not in ("period", "firm"))]
     df = df[keep] if task.outputs else df
-    ids = {"run": task.run, "variant_index": task.variant_index,
-           "replication": task.replication, "seed": task.seed, **task.values}
+    ids = {"variant": task.variant, "run": task.run, "replication": task.replication,
+           "seed": task.seed, **task.values}
     extra = pd.DataFrame({k: [v] * len(df) for k, v in ids.items()}, index=df.index)
     return pd.concat([extra, df], axis=1)

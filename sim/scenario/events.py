@@ -26,7 +26,7 @@ BondName = Literal[BONDS]  # type: ignore[valid-type]
 class EventBase(Block):
     """Fields every event has."""
 
-    at: int = Field(ge=0, le=100_000, description="period at whose start the event happens")
+    at: int = Field(ge=0, le=20_000, description="period at whose start the event happens")
     note: str = Field("", description="free text copied to events.csv")
 
 

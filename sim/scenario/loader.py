@@ -138,12 +138,25 @@ def load_scenario(path, overrides=(), customers: int | None = None,
     for expr in overrides:
         lines[apply_override(data, expr, file)] = None
     if customers is not None:
-        data.setdefault("market", {})["customers"] = customers
+        set_agents(data, customers)
     if periods is not None:
         data["horizon"] = periods
     scenario = validate(Scenario, data, lines, file)
     check_memory(scenario, lines, file)
     return scenario
+
+
+def set_agents(data: dict, customers: int) -> None:
+    """Simulate the market with ``customers`` agents; its population stays what the file says.
+
+    A file without ``market.population`` describes a market of ``market.customers`` real
+    customers (each agent one customer): that number becomes the population.
+    """
+    market = data.setdefault("market", {})
+    if isinstance(market, dict):
+        if "population" not in market and "customers" in market:
+            market["population"] = market["customers"]
+        market["customers"] = customers
 
 
 def validate(model: type[BaseModel], data, lines: dict, file: str):

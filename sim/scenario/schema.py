@@ -7,7 +7,7 @@ equations are documented in docs/ODD.md.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -23,8 +23,15 @@ from .social import (
 )
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
-Positive = Annotated[float, Field(gt=0.0)]
-NonNeg = Annotated[float, Field(ge=0.0)]
+Positive = Annotated[float, Field(gt=0.0, le=1e6)]
+NonNeg = Annotated[float, Field(ge=0.0, le=1e6)]
+Coefficient = Annotated[float, Field(ge=-100.0, le=100.0)]
+# Time counters are 16-bit (sim/customers.py): periods stay below MAX_PERIODS and spans of
+# time (offer lengths, times lost, dormancy) below MAX_SPAN, so that t - x always fits.
+MAX_PERIODS = 20_000
+MAX_SPAN = 10_000
+DEFAULT_AGENTS = 20_000
+Span = Annotated[int, Field(ge=0, le=MAX_SPAN)]
 
 
 class Strict(BaseModel):
@@ -52,9 +59,9 @@ class Levels(Strict):
 class Weights(Strict):
     """How much a customer weighs each service dimension (normalised to sum 1)."""
 
-    value: NonNeg = 1 / 3
-    system: NonNeg = 1 / 3
-    people: NonNeg = 1 / 3
+    value: Annotated[float, Field(ge=0.0, le=1e3)] = 1 / 3
+    system: Annotated[float, Field(ge=0.0, le=1e3)] = 1 / 3
+    people: Annotated[float, Field(ge=0.0, le=1e3)] = 1 / 3
 
     @model_validator(mode="after")
     def _not_all_zero(self) -> Weights:
@@ -81,8 +88,8 @@ class Bonds(Strict):
 class Spread(Strict):
     """A positive quantity drawn per customer from a log-normal with this mean and sd."""
 
-    mean: Positive = 1.0
-    sd: NonNeg = 0.0
+    mean: Annotated[float, Field(gt=0.0, le=1e3)] = 1.0
+    sd: Annotated[float, Field(ge=0.0, le=1e3)] = 0.0
 
 
 class Segment(Strict):
@@ -104,10 +111,26 @@ class InitialStatus(Strict):
 
 
 class Market(Strict):
-    """The market: its size, its customers, its reference price."""
+    """The market: its real size, the agents that simulate it, its reference price.
 
-    customers: int = Field(10_000, ge=1, le=2_000_000_000)
-    price_norm: Positive = Field(100.0, le=1e9)
+    ``population`` is the real market (every customer who could buy); ``customers`` is the
+    number of simulated agents. Each agent stands for ``population / customers`` real
+    customers (the weight): capacities, contacts and every count and amount in the outputs
+    are in the real market's units, so the agent count sets only the sampling noise.
+    """
+
+    population: int | None = Field(
+        None, ge=1, le=10_000_000_000,
+        description="real customers in the market (people or organisations who could buy); "
+                    "default: the number of agents (each agent is one customer)")
+    customers: int | None = Field(
+        None, ge=1, le=2_000_000_000,
+        description="simulated agents (sets only the sampling noise); default: the population "
+                    "up to 20,000, or 10,000 if neither is given")
+    currency: str = Field("money", min_length=1, max_length=20,
+                          description="unit of every price, cost and profit (e.g. yuan)")
+    price_norm: Positive = Field(100.0, le=1e9,
+                                 description="the market's usual price per purchase (currency)")
     segments: list[Segment] = Field(min_length=1)
     initial: dict[str, InitialStatus] = Field(default_factory=dict)
 
@@ -122,13 +145,42 @@ class Market(Strict):
             raise ValueError(f"segment names must be unique, got {names}")
         return segments
 
+    @field_validator("customers")
+    @classmethod
+    def _agents_within_population(cls, customers: int | None, info) -> int | None:
+        population = info.data.get("population")
+        if customers is not None and population is not None and customers > population:
+            raise ValueError(f"{customers:,} agents cannot simulate a population of "
+                             f"{population:,}: an agent stands for at least one real customer; "
+                             "lower market.customers or raise market.population")
+        return customers
+
+    @model_validator(mode="after")
+    def _sizes(self) -> Market:
+        if self.customers is None:
+            self.customers = min(self.population, DEFAULT_AGENTS) if self.population else 10_000
+        if self.population is None:
+            self.population = self.customers
+        return self
+
+    @property
+    def weight(self) -> float:
+        """Real customers each agent stands for: population / customers."""
+        return self.population / self.customers
+
 
 class Costs(Strict):
-    """A firm's cost structure (money per period or per served customer)."""
+    """A firm's cost structure, in the market's currency.
 
-    fixed: NonNeg = Field(0.0, le=1e12)
-    variable: NonNeg = Field(0.0, le=1e9)
-    service: Dimensions = Dimensions()
+    ``fixed`` is per period (rent, overheads; charged whether or not anyone buys);
+    ``variable`` and ``service`` are per purchase served (``service`` at service level 1 on
+    each dimension: the cost per purchase is sum_d service_d * level_d).
+    """
+
+    fixed: float = Field(0.0, ge=0.0, le=1e12, description="currency per period")
+    variable: float = Field(0.0, ge=0.0, le=1e9, description="currency per purchase served")
+    service: Dimensions = Field(Dimensions(), description="currency per purchase served at "
+                                "service level 1, per dimension")
 
 
 class Firm(Strict):
@@ -136,10 +188,12 @@ class Firm(Strict):
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str = ""
-    price: Positive = Field(le=1e9)
+    price: float = Field(gt=0.0, le=1e9, description="list price per purchase (currency)")
     service: Levels = Levels()
-    capacity: int = Field(1_000_000_000, ge=0)
-    cash: float = Field(0.0, ge=-1e15, le=1e15)
+    capacity: int = Field(1_000_000_000, ge=0, le=10_000_000_000,
+                          description="purchases the firm can serve per period, in the real "
+                                      "market (e.g. room-nights per week)")
+    cash: float = Field(0.0, ge=-1e15, le=1e15, description="money in hand at t = 0 (currency)")
     costs: Costs = Costs()
     bonds: Bonds = Bonds()
     awareness: Unit = Field(1.0, description="share of never-customers who know the firm at "
@@ -150,12 +204,12 @@ class Firm(Strict):
 class ChoiceParams(Strict):
     """Multinomial logit choice (ODD 7.1)."""
 
-    beta_quality: float = 4.0
-    beta_trust: float = 1.5
-    beta_affective: float = 1.5
-    beta_calculative: float = 2.0
-    inertia: float = 0.8
-    temperature: Positive = 1.0
+    beta_quality: Coefficient = 4.0
+    beta_trust: Coefficient = 1.5
+    beta_affective: Coefficient = 1.5
+    beta_calculative: Coefficient = 2.0
+    inertia: Coefficient = 0.8
+    temperature: Annotated[float, Field(gt=0.0, le=100.0)] = 1.0
     ref_loss: NonNeg = 1.5
     ref_gain: NonNeg = 0.5
 
@@ -209,8 +263,10 @@ class BondParams(Strict):
 class ChurnParams(Strict):
     """Loss detection and its reason (ODD 7.5)."""
 
-    dormancy: int = Field(26, ge=1, le=100_000)
-    incident_memory: int = Field(8, ge=0, le=100_000)
+    dormancy: int = Field(26, ge=1, le=MAX_SPAN, description="periods without a purchase "
+                          "after which an active customer is lost (lapse)")
+    incident_memory: int = Field(8, ge=0, le=MAX_SPAN, description="periods an incident is "
+                                 "remembered as a reason")
 
 
 class Params(Strict):
@@ -243,8 +299,10 @@ class Initial(Strict):
     expectation_never: Unit = 0.6
     grown_bonds_active: Unit = 0.3
     grown_bonds_lost: Unit = 0.1
-    max_time_lost: int = Field(26, ge=0)
-    mean_tenure: NonNeg = 52.0
+    max_time_lost: Span = Field(26, description="lost customers at t = 0 were lost up to this "
+                                "many periods ago")
+    mean_tenure: float = Field(52.0, ge=0.0, le=2_000.0,
+                               description="mean tenure (periods) of the active at t = 0")
 
 
 class Scenario(Strict):
@@ -252,9 +310,10 @@ class Scenario(Strict):
 
     name: str = "scenario"
     description: str = ""
-    horizon: int = Field(104, ge=1, le=100_000)
-    period: str = "week"
-    seed: int = Field(0, ge=0)
+    horizon: int = Field(104, ge=1, le=MAX_PERIODS, description="periods simulated")
+    period: Literal["day", "week", "month", "quarter", "year"] = Field(
+        "week", description="what one period is; every per-period amount is per this unit")
+    seed: int = Field(0, ge=0, le=2**63 - 1)
     market: Market
     firms: list[Firm] = Field(min_length=1, max_length=64)
     initial: Initial = Initial()

@@ -21,8 +21,9 @@ class Block(BaseModel):
 class StrategyConfig(Block):
     """Fields every strategy has: when it is in force."""
 
-    start: int = Field(0, ge=0, description="first period the strategy is in force")
-    end: int | None = Field(None, ge=0, description="period it stops (exclusive); null = never")
+    start: int = Field(0, ge=0, le=20_000, description="first period the strategy is in force")
+    end: int | None = Field(None, ge=0, le=20_000,
+                            description="period it stops (exclusive); null = never")
 
     @model_validator(mode="after")
     def _window(self):

@@ -21,7 +21,8 @@ class Config(StrategyConfig):
     """YAML block ``type: complaint_handling``."""
 
     type: Literal["complaint_handling"]
-    capacity: int = Field(50, ge=0, le=1_000_000_000, description="complaints answered per period")
+    capacity: int = Field(50, ge=0, le=1_000_000_000, description="complaints answered per "
+                          "period, in the real market")
     quality: float = Field(0.8, ge=0.0, le=1.0,
                            description="chance an answer resolves the problem (the policy)")
     redress: float = Field(0.0, ge=0.0, le=1e9, description="money per resolved complaint")
@@ -40,7 +41,8 @@ class ComplaintHandling(Strategy):
         cfg = self.cfg
         if not cfg.in_force(model.t) or not model.params.complaints.enabled:
             return
-        capacity = int(cfg.capacity * self.scale(firm))
-        answered, resolved = complaints.handle(model, firm, capacity, cfg.quality)
-        firm.spend("complaints", capacity * cfg.cost_per_slot + answered * cfg.cost_per_complaint)
-        firm.spend("redress", resolved * cfg.redress)
+        capacity = cfg.capacity * self.scale(firm)  # complaints per period, real market
+        answered, resolved = complaints.handle(model, firm, firm.agents(capacity), cfg.quality)
+        firm.spend("complaints", capacity * cfg.cost_per_slot)
+        firm.spend_on("complaints", answered, cfg.cost_per_complaint)
+        firm.spend_on("redress", resolved, cfg.redress)

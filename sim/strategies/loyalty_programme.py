@@ -5,7 +5,7 @@ Per customer i of the firm (state of the strategy, (N,) arrays):
     score_i  <- score_i * 0.5 ** (1 / memory) + (p_i if rule = spend else 1)   when served
     tier_i    = highest tier k with score_i >= threshold_k (none: not a member)
     points_i += points_rate_k p_i (served members);   points >= redeem_at are paid out
-    C_if      = mean(structural bonds) + lock_in (1 - mean) points_i / (points_i + points_scale)
+    L_if      = lock_in points_i / (points_i + points_scale)    (C_if = s + (1 - s) L_if, ODD 7.4)
     psychological bond += perk_k (1 - B)                                     (recognition)
 
 Members pay the list price less the tier's ``discount`` (a member price): an instant money
@@ -24,11 +24,11 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from ..constants import ACTIVE, BONDS, STRUCTURAL_BONDS
+from ..bonds import refresh_calculative
+from ..constants import ACTIVE
 from .base import Block, Strategy, StrategyConfig
 
 F32 = np.float32
-STRUCT_ROWS = [BONDS.index(b) for b in STRUCTURAL_BONDS]
 
 
 class Tier(Block):
@@ -114,7 +114,8 @@ class LoyaltyProgramme(Strategy):
         self.points[due] = 0
         self._lock(c, f, due)
         members = int((self.level > 0).sum())
-        firm.spend("programme", cfg.fixed_cost + cfg.cost_per_member * members + paid_out)
+        firm.spend("programme", cfg.fixed_cost + firm.weight * (cfg.cost_per_member * members
+                                                                 + paid_out))
         firm.count("members", members)
 
     def on_served(self, firm, model, ids: np.ndarray, paid: np.ndarray) -> None:
@@ -130,15 +131,14 @@ class LoyaltyProgramme(Strategy):
         m_ids, m_lvl = ids[member], lvl[member]
         psy = c.bond(f, "psychological")
         psy[m_ids] += self.perk[m_lvl] * (1 - psy[m_ids])
-        firm.spend("programme", float(self.perk_cost[m_lvl].sum()))
+        firm.spend_on("programme", 1, float(self.perk_cost[m_lvl].sum()))
         self._lock(c, f, m_ids)
         self.level[ids] = np.searchsorted(self.thresholds, self.score[ids], side="right")
 
     def _lock(self, c, f: int, ids: np.ndarray) -> None:
-        """C_if = structural mean + lock_in (1 - mean) points / (points + scale) for ``ids``."""
+        """L_if = lock_in points / (points + scale) for ``ids``; C_if follows (sim/bonds.py)."""
         if ids.size == 0:
             return
-        base = c.bonds[f][np.ix_(STRUCT_ROWS, ids)].mean(axis=0)
         pts = self.points[ids]
-        c.calculative[f, ids] = base + F32(self.cfg.lock_in) * (1 - base) * pts / (
-            pts + F32(self.cfg.points_scale))
+        c.lock_in[f, ids] = F32(self.cfg.lock_in) * pts / (pts + F32(self.cfg.points_scale))
+        refresh_calculative(c, f, ids)

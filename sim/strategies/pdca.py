@@ -49,8 +49,8 @@ class Pdca(Strategy):
         if not cfg.in_force(t) or (t - cfg.start) % cfg.every != 0 or self.scale(firm) <= 0:
             return
         c, f = model.customers, firm.index
-        ids = pick(model.rng, np.flatnonzero(c.status[f] == ACTIVE), cfg.sample)
-        firm.spend("service", ids.size * cfg.cost_per_response)
+        ids = pick(model.rng, np.flatnonzero(c.status[f] == ACTIVE), firm.agents(cfg.sample))
+        firm.spend_on("service", ids.size, cfg.cost_per_response)
         firm.count("surveys", ids.size)
         if ids.size == 0:
             return

@@ -25,9 +25,10 @@ class Config(StrategyConfig):
     reach: float = Field(0.1, ge=0.0, le=1.0,
                          description="lost target: share of eligible lost customers sent an offer "
                                      "per period")
-    offer_length: int = Field(8, ge=1, description="periods an offer stays valid")
-    max_time_lost: int = Field(52, ge=0, description="only customers lost at most this long")
-    cost_per_offer: float = Field(0.0, ge=0.0, le=1e9)
+    offer_length: int = Field(8, ge=1, le=10_000, description="periods an offer stays valid")
+    max_time_lost: int = Field(52, ge=0, le=10_000,
+                               description="only customers lost at most this long")
+    cost_per_offer: float = Field(0.0, ge=0.0, le=1e9, description="currency per offer sent")
 
 
 class PricePromotion(Strategy):
@@ -52,6 +53,6 @@ class PricePromotion(Strategy):
         k = int(model.rng.binomial(candidates.size, cfg.reach * self.scale(firm)))
         chosen = pick(model.rng, candidates, k)
         c.offer_kind[f, chosen] = OFFER_PRICE
-        c.offer_end[f, chosen] = t + 1 + cfg.offer_length
-        firm.spend("promotion", chosen.size * cfg.cost_per_offer)
+        c.offer_end[f, chosen] = t + cfg.offer_length
+        firm.spend_on("promotion", chosen.size, cfg.cost_per_offer)
         firm.count("offers_price", chosen.size)

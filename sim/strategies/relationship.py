@@ -27,8 +27,9 @@ class Config(StrategyConfig):
     target: Literal["lost", "active"] = "lost"
     segments: list[str] | None = Field(None, description="only customers of these segments "
                                                          "(differentiated service); null = all")
-    contacts: int = Field(100, ge=0, le=1_000_000_000, description="contacts per period")
-    cost_per_contact: float = Field(50.0, ge=0.0, le=1e9)
+    contacts: int = Field(100, ge=0, le=1_000_000_000,
+                          description="customers contacted per period, in the real market")
+    cost_per_contact: float = Field(50.0, ge=0.0, le=1e9, description="currency per contact")
     trust_gain: float = Field(0.15, ge=0.0, le=1.0)
     social_gain: float = Field(0.2, ge=0.0, le=1.0)
     psychological_gain: float = Field(0.1, ge=0.0, le=1.0)
@@ -37,8 +38,10 @@ class Config(StrategyConfig):
     accept_base: float = Field(0.0, ge=-20, le=20)
     accept_bonds: float = Field(3.0, ge=0, le=50)
     accept_time: float = Field(0.05, ge=0, le=10)
-    offer_length: int = Field(8, ge=1)
-    max_time_lost: int = Field(52, ge=0)
+    offer_length: int = Field(8, ge=1, le=10_000, description="periods a contact counts as "
+                              "a relationship offer")
+    max_time_lost: int = Field(52, ge=0, le=10_000,
+                               description="only customers lost at most this long")
 
 
 class RelationshipInvestment(Strategy):
@@ -60,9 +63,9 @@ class RelationshipInvestment(Strategy):
         if cfg.segments is not None:
             codes = [c.segment_names.index(s) for s in cfg.segments if s in c.segment_names]
             eligible = eligible & np.isin(c.segment, codes)
-        k = int(cfg.contacts * self.scale(firm))
+        k = firm.agents(cfg.contacts * self.scale(firm))
         chosen = pick(model.rng, np.flatnonzero(eligible), k)
-        firm.spend("relationship", chosen.size * cfg.cost_per_contact)
+        firm.spend_on("relationship", chosen.size, cfg.cost_per_contact)
         firm.count("contacts", chosen.size)
         if chosen.size == 0:
             return
@@ -76,5 +79,5 @@ class RelationshipInvestment(Strategy):
         c.raise_to_one(c.bond(f, "knowledge"), accepted, cfg.knowledge_gain)
         if cfg.target == "lost":
             c.offer_kind[f, accepted] = OFFER_RELATIONSHIP
-            c.offer_end[f, accepted] = t + 1 + cfg.offer_length
+            c.offer_end[f, accepted] = t + cfg.offer_length
         firm.count("contacts_accepted", accepted.size)
