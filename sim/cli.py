@@ -21,7 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("scenario")
     r.add_argument("--seed", type=int, help="seed (default: the scenario's)")
     r.add_argument("--out", help="output folder (default: outputs/<scenario file name>)")
-    r.add_argument("--customers", type=int, help="override market.customers")
+    r.add_argument("--customers", type=int, help="number of simulated agents (market.customers); "
+                   "the market's population stays as the scenario says")
     r.add_argument("--periods", type=int, help="override the horizon")
     r.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="override any field, e.g. firms.eaton.price=350 (repeatable)")
@@ -95,7 +96,8 @@ def cmd_check(args, argv) -> int:
     from .scenario import load_scenario
 
     sc = load_scenario(args.scenario, args.overrides)
-    print(f"{args.scenario}: valid ({len(sc.firms)} firms, {sc.market.customers:,} customers, "
+    print(f"{args.scenario}: valid ({len(sc.firms)} firms, a market of "
+          f"{sc.market.population:,} customers simulated by {sc.market.customers:,} agents, "
           f"{sc.horizon} {sc.period}s)")
     return EXIT_OK
 

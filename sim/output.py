@@ -18,6 +18,9 @@ from . import __version__
 from .constants import REASONS
 from .plots import plot_all
 
+# the "late" window of the summary: about a year in the scenario's period unit
+LATE_WINDOW = {"day": 365, "week": 52, "month": 12, "quarter": 4, "year": 3}
+
 
 def write_outputs(result, out, argv=None) -> Path:
     """Write everything for ``result`` (a ``RunResult``) into folder ``out``; return it."""
@@ -31,11 +34,13 @@ def write_outputs(result, out, argv=None) -> Path:
         result.model.events.table().to_csv(tmp / "events.csv", index=False)
         if len(result.customers):
             result.customers.to_csv(tmp / "customers.csv", index=False)
-        plot_all(result.trajectories, tmp, f"{sc.name} (seed {result.seed})", sc.period)
+        plot_all(result.trajectories, tmp, f"{sc.name} (seed {result.seed})", sc.period,
+                 sc.market.currency)
         resolved = sc.model_dump(mode="json") | {"seed": result.seed}
         (tmp / "scenario.yaml").write_text(yaml.safe_dump(resolved, sort_keys=False))
         (tmp / "run.json").write_text(json.dumps(
-            {"seed": result.seed, "version": __version__, "command": argv}, indent=2))
+            {"seed": result.seed, "version": __version__, "command": argv,
+             **units(sc)}, indent=2))
         (tmp / "summary.txt").write_text(summary(result))
         out.mkdir(exist_ok=True)
         for f in tmp.iterdir():
@@ -45,13 +50,25 @@ def write_outputs(result, out, argv=None) -> Path:
     return out
 
 
+def units(sc) -> dict:
+    """What the numbers of a run's outputs are measured in (``run.json``)."""
+    m = sc.market
+    return {"population": m.population, "agents": m.customers, "weight": m.weight,
+            "currency": m.currency, "period": sc.period,
+            "units": {"counts": "real customers (agent counts x weight)",
+                      "money": f"{m.currency} (amounts per {sc.period} unless cumulative)",
+                      "rates": f"per {sc.period}"}}
+
+
 def summary(result) -> str:
     """A short table per firm, and what drove each firm's churn."""
     df, sc = result.trajectories, result.scenario
-    h = sc.horizon
-    late = max(0, h - 52)
-    lines = [f"{sc.name}: seed {result.seed}, {h} {sc.period}s, "
-             f"{sc.market.customers:,} customers",
+    h, m, unit = sc.horizon, sc.market, sc.period
+    window = LATE_WINDOW.get(unit, 12)
+    late = max(0, h - window)
+    lines = [f"{sc.name}: seed {result.seed}, {h} {unit}s, a market of {m.population:,} "
+             f"customers simulated by {m.customers:,} agents (1 agent = {m.weight:.3g} "
+             f"customers); money in {m.currency}, counts in real customers",
              "",
              f"{'firm':<12}{'active':>8}{'share':>8}{'churn/period':>14}{'won back':>12}"
              f"{'cum. profit':>14}{'service':>14}{'satisf.':>9}{'trust':>7}",
@@ -72,5 +89,9 @@ def summary(result) -> str:
         top = sorted(zip(counts, REASONS), reverse=True)[:3]
         parts = ", ".join(f"{r.replace('_', ' ')} {c / total:.0%}" for c, r in top if c > 0)
         lines.append(f"  {fid:<10} {parts or 'no losses'}")
-    lines += ["", "late = the last 52 periods (or the whole run if shorter)."]
+    lines += ["", f"active (end): customers active at the firm in the last {unit}; "
+              f"share and churn (late): means over the last {min(window, h)} {unit}s; "
+              f"won back (first 12): lost customers who returned in {unit}s 0-11; "
+              f"cum. profit: {m.currency} over the whole run; service: mean of the three "
+              "service levels (0 to 1)."]
     return "\n".join(lines) + "\n"

@@ -15,22 +15,26 @@ FIGURES = {
                             "share of active customers per period", 8),
     "market_share.png": ("Market share", [("market_share", "share of stays", "-")],
                          "share of purchases at the firms", 4),
-    "profit.png": ("Profit", [("profit", "profit per period (8-period mean)", "-"),
-                              ("cumulative_profit", "cumulative profit", "--")], "money", 8),
+    "profit.png": ("Profit", [("profit", "profit per {period} (8-{period} moving mean)", "-"),
+                              ("cumulative_profit", "cumulative profit ({currency})", "--")],
+                   "{currency} per {period}", 8),
     "satisfaction_trust.png": ("Satisfaction and trust of active customers",
                                [("satisfaction_mean", "satisfaction", "-"),
                                 ("trust_mean", "trust", "--")], "mean, 0 to 1", 1),
     "service_price.png": ("Service level and price paid",
                           [("service_mean", "service level (mean of 3 dimensions)", "-"),
-                           ("avg_price_paid", "average price paid", "--")], "", 1),
+                           ("avg_price_paid", "average price paid ({currency})", "--")], "", 1),
 }
 
 
-def plot_all(df, out: Path, title: str, period: str = "week") -> list[Path]:
+def plot_all(df, out: Path, title: str, period: str = "week",
+             currency: str = "money") -> list[Path]:
     """Write every standard figure for trajectories ``df`` into ``out``; return the paths."""
     paths = []
     for fname, (heading, series, ylabel, smooth) in FIGURES.items():
-        fig = _figure(df, heading, series, ylabel, smooth, title, period, fname)
+        names = {"period": period, "currency": currency}
+        series = [(col, label.format(**names), style) for col, label, style in series]
+        fig = _figure(df, heading, series, ylabel.format(**names), smooth, title, period, fname)
         path = out / fname
         fig.savefig(path, dpi=110)
         plt.close(fig)

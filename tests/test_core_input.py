@@ -28,7 +28,7 @@ BAD = [
     ("  price_norm: 400", "  price_norm: .inf", ["market.price_norm", "finite"]),
     ("  customers: 20000", "  customers: lots", ["market.customers", "'lots'", "integer"]),
     ("      share: 0.35", "      share: 0.55", ["market.segments", "sum to 1"]),
-    ("  customers: 20000", "  customers: 25000", ["market.customers", "25,000", "population"]),
+    ("  population: 20000", "  population: 0", ["market.population", "greater than or equal"]),
     ("  population: 20000         # potential guests in the catchment area (real people)\n"
      "  customers: 20000", "  population: 2000000000\n  customers: 1500000000",
      ["market.customers", "GiB"]),

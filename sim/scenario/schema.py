@@ -116,7 +116,9 @@ class Market(Strict):
     ``population`` is the real market (every customer who could buy); ``customers`` is the
     number of simulated agents. Each agent stands for ``population / customers`` real
     customers (the weight): capacities, contacts and every count and amount in the outputs
-    are in the real market's units, so the agent count sets only the sampling noise.
+    are in the real market's units, so the agent count sets only the sampling noise. More
+    agents than customers (a weight below 1) is allowed: it samples the same market more
+    finely.
     """
 
     population: int | None = Field(
@@ -144,16 +146,6 @@ class Market(Strict):
         if len(set(names)) != len(names):
             raise ValueError(f"segment names must be unique, got {names}")
         return segments
-
-    @field_validator("customers")
-    @classmethod
-    def _agents_within_population(cls, customers: int | None, info) -> int | None:
-        population = info.data.get("population")
-        if customers is not None and population is not None and customers > population:
-            raise ValueError(f"{customers:,} agents cannot simulate a population of "
-                             f"{population:,}: an agent stands for at least one real customer; "
-                             "lower market.customers or raise market.population")
-        return customers
 
     @model_validator(mode="after")
     def _sizes(self) -> Market:

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 VALIDATION_SCENARIOS = SCENARIOS / "validation"
 
@@ -67,6 +69,9 @@ class Pattern:
         criteria: The conditions checked on each seed.
         check: ``check(seed, quick) -> Outcome``.
         plot: ``plot(outcomes, out_dir) -> list of files written``.
+        scenario: The shipped scenario whose ordinary runs the pattern is measured on, if it
+            is measured on one run's trajectories (then ``run.py scale`` checks it too).
+        measure: ``measure(trajectories, scenario) -> (passed, values)`` for such patterns.
     """
 
     key: str
@@ -76,3 +81,6 @@ class Pattern:
     criteria: tuple[Criterion, ...]
     check: Callable[[int, bool], Outcome]
     plot: Callable[[list[Outcome], Path], list[Path]] = field(repr=False)
+    scenario: Path | None = None
+    measure: Callable[[pd.DataFrame, object], tuple[dict, dict]] | None = field(
+        default=None, repr=False)

@@ -122,4 +122,5 @@ def plot(outcomes: list[Outcome], out_dir: Path) -> list[Path]:
 PATTERN = Pattern(
     key="case", number=1, title="Nanyuan vs Eaton",
     source="Teaching case (seed 003); DOMAIN.md 4.1; Thomas, Blattberg & Fox (2004)",
-    criteria=CRITERIA, check=check, plot=plot)
+    criteria=CRITERIA, check=check, plot=plot, scenario=CASE,
+    measure=lambda traj, scenario: measure(traj))

@@ -24,7 +24,50 @@ def add_commands(subparsers) -> dict:
     v.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     v.add_argument("--pattern", action="append", default=[], metavar="KEY",
                    help="check only this pattern (repeatable): case, heterogeneity, ...")
-    return {"validate": cmd_validate}
+    s = subparsers.add_parser("scale", help="run a scenario at several agent counts and seeds: "
+                              "the story must not depend on the number of agents")
+    s.add_argument("scenario")
+    s.add_argument("--agents", type=int, nargs="+", default=[2000, 5000, 20000],
+                   help="agent counts to compare (default 2000 5000 20000; the largest is the "
+                        "reference)")
+    s.add_argument("--seeds", type=int, default=5, help="seeds per agent count (default 5)")
+    s.add_argument("--periods", type=int, help="override the horizon")
+    s.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+    s.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    s.add_argument("--out", help="folder for scale_runs.csv and scale_summary.csv "
+                                 "(default outputs/scale/<scenario name>)")
+    return {"validate": cmd_validate, "scale": cmd_scale}
+
+
+def cmd_scale(args, argv) -> int:
+    """Compare agent counts; 0 if every size agrees with the largest, 1 otherwise."""
+    from ..scenario import load_scenario
+    from .scale import PROFIT_TOL, SHARE_TOL, scale_check, summarise, text
+
+    sc = load_scenario(args.scenario, args.overrides, None, args.periods)
+    bad = [n for n in args.agents if not 1 <= n <= 2_000_000_000]
+    if bad or args.seeds < 1 or args.workers < 1:
+        msg = (f"agent counts must be 1..2,000,000,000, seeds and workers at least 1; got "
+               f"agents {args.agents}, seeds {args.seeds}, workers {args.workers}")
+        raise InputError(args.scenario, [Problem("--agents/--seeds/--workers", msg)])
+    start = time.time()
+    runs = scale_check(args.scenario, sorted(set(args.agents)), list(range(args.seeds)),
+                       args.overrides, args.periods, args.workers, _progress)
+    table = summarise(runs)
+    out = Path(args.out or Path("outputs") / "scale" / Path(args.scenario).stem)
+    out.mkdir(parents=True, exist_ok=True)
+    runs.to_csv(out / "scale_runs.csv", index=False)
+    table.to_csv(out / "scale_summary.csv", index=False)
+    print(f"{sc.name}: a market of {sc.market.population:,} customers; {args.seeds} seeds per "
+          f"agent count; reference = {max(args.agents):,} agents")
+    print(text(table, sc.market.currency))
+    ok = bool(table.agrees.all())
+    print(f"{'agree' if ok else 'DIFFER'}: every size within {PROFIT_TOL:.0%} of the reference's "
+          f"mean cumulative profit and {100 * SHARE_TOL:.0f} points of its late share"
+          if ok else f"DIFFER: some size is more than {PROFIT_TOL:.0%} (profit) or "
+          f"{100 * SHARE_TOL:.0f} points (share) from the reference")
+    print(f"written to {out}/ in {time.time() - start:.0f} s")
+    return 0 if ok else 1
 
 
 def cmd_validate(args, argv) -> int:
@@ -54,4 +97,4 @@ def _progress(done: int, total: int) -> None:
     """A one-line progress counter on a terminal."""
     if sys.stderr.isatty():
         end = "\n" if done == total else ""
-        print(f"\rvalidate: {done}/{total} runs", end=end, file=sys.stderr, flush=True)
+        print(f"\r{done}/{total} runs", end=end, file=sys.stderr, flush=True)

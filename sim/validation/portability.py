@@ -94,4 +94,5 @@ def plot(outcomes: list[Outcome], out_dir: Path) -> list[Path]:
 PATTERN = Pattern(
     key="portability", number=3, title="Number portability pulse",
     source="Teaching seed 002; Jones & Sasser (1995); Dick & Basu (1994); DOMAIN.md 4.3",
-    criteria=CRITERIA, check=check, plot=plot)
+    criteria=CRITERIA, check=check, plot=plot, scenario=SCENARIO,
+    measure=lambda traj, scenario: measure(traj, event_period(scenario)))
