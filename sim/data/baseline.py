@@ -185,8 +185,8 @@ def _fit_pymc(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
     data = pd.DataFrame({"customer_id": np.arange(len(x)), "frequency": x, "recency": t_x,
                          "T": T})
     config = {k: Prior("HalfFlat") for k in ("r", "alpha", "a", "b")}
-    model = BetaGeoModel(data=data, model_config=config)
-    model.fit(method="map", progressbar=False)
+    model = BetaGeoModel(model_config=config)
+    model.fit(data=data, method="map", progressbar=False)
     fit = model.fit_summary()
     return np.array([fit["r"], fit["alpha"], fit["a"], fit["b"]], dtype=float)
 

@@ -95,8 +95,13 @@ def read_log(path: str | Path, spec: LogSpec | None = None) -> pd.DataFrame:
                                             "header naming the columns, then one line per "
                                             "purchase (customer id, date, amount)")])
     _check_columns(raw, spec, file)
-    raw = _handle_duplicates(raw, spec, file)
-    return _validate_rows(raw, spec, file)
+    raw, problems = _handle_duplicates(raw, spec)
+    log, bad_rows = _validate_rows(raw, spec)
+    problems += bad_rows
+    if problems:
+        problems.sort(key=lambda p: p.line)
+        raise InputError(file, _capped(problems))
+    return log
 
 
 def _read_raw(path: Path, spec: LogSpec) -> pd.DataFrame:
@@ -186,25 +191,23 @@ def _check_columns(raw: pd.DataFrame, spec: LogSpec, file: str) -> None:
         raise InputError(file, problems)
 
 
-def _handle_duplicates(raw: pd.DataFrame, spec: LogSpec, file: str) -> pd.DataFrame:
+def _handle_duplicates(raw: pd.DataFrame, spec: LogSpec) -> tuple[pd.DataFrame, list[Problem]]:
     """Apply the duplicate policy to rows identical in every column to an earlier row."""
     if spec.duplicates == "keep":
-        return raw
+        return raw, []
     data = raw.drop(columns="__line__").astype(str)
     dup = data.duplicated(keep="first")
-    if not dup.any():
-        return raw
-    if spec.duplicates == "drop":
-        return raw[~dup]
+    if not dup.any() or spec.duplicates == "drop":
+        return raw[~dup], []
     first_line = raw["__line__"].groupby([data[c] for c in data.columns]).transform("first")
     problems = [Problem("(row)", f"duplicate of line {first_line[i]}; rows must differ (use "
                                  f"--duplicates keep to count both, or drop to keep the first)",
                         int(raw.at[i, "__line__"]), " ".join(data.loc[i]), True)
                 for i in raw.index[dup]]
-    raise InputError(file, _capped(problems))
+    return raw, problems
 
 
-def _validate_rows(raw: pd.DataFrame, spec: LogSpec, file: str) -> pd.DataFrame:
+def _validate_rows(raw: pd.DataFrame, spec: LogSpec) -> tuple[pd.DataFrame, list[Problem]]:
     """Parse ids, dates and amounts; collect every bad cell."""
     lines = raw["__line__"].astype(int)
     customer = raw[spec.id_col].astype(str).str.strip()
@@ -221,11 +224,9 @@ def _validate_rows(raw: pd.DataFrame, spec: LogSpec, file: str) -> pd.DataFrame:
     ]
     problems = [Problem(col, msg, int(lines[i]), _shown(raw.at[i, col]), True)
                 for col, bad, msg in checks for i in raw.index[bad.to_numpy()]]
-    if problems:
-        problems.sort(key=lambda p: p.line)
-        raise InputError(file, _capped(problems))
-    return pd.DataFrame({"customer": customer.to_numpy(), "date": date.to_numpy(),
-                         "amount": amount.to_numpy(), "line": lines.to_numpy()})
+    log = pd.DataFrame({"customer": customer.to_numpy(), "date": date.to_numpy(),
+                        "amount": amount.to_numpy(), "line": lines.to_numpy()})
+    return log, problems
 
 
 def _parse_dates(col: pd.Series, fmt: str | None) -> tuple[pd.Series, pd.Series]:
