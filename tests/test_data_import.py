@@ -272,3 +272,16 @@ def test_every_kind_of_problem_is_reported_at_once(tmp_path, capsys):
     assert "(3 problems)" in err
     assert err.index("log.csv:3: date") < err.index("log.csv:4: customer_id = '': empty") \
         < err.index("log.csv:5: (row)")
+
+
+def test_a_failed_write_leaves_nothing(tmp_path, monkeypatch):
+    import sim.data.plots
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(sim.data.plots, "plot_import", broken)
+    imp = import_log(write(tmp_path, HAND))
+    with pytest.raises(RuntimeError):
+        write_import(imp, tmp_path / "out")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.csv"]

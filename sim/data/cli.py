@@ -5,14 +5,15 @@ See docs/data.md.
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
-from .log import DUPLICATES, FORMATS, PERIODS, spec_for
+from .log import DUPLICATES, FORMATS, PERIODS, LogSpec, spec_for
 
 EXIT_OK = 0
 
 
-def add_commands(sub) -> dict:
+def add_commands(sub: argparse._SubParsersAction) -> dict:
     """Add the ``data`` subcommand to ``sub``; return ``{name: function}``."""
     d = sub.add_parser("data", help="import a transaction log; BG/NBD baseline (docs/data.md)")
     inner = d.add_subparsers(dest="data_command", required=True, metavar="{import,baseline}")
@@ -33,7 +34,7 @@ def add_commands(sub) -> dict:
     return {"data": cmd_data}
 
 
-def _log_options(p) -> None:
+def _log_options(p: argparse.ArgumentParser) -> None:
     """Options that say how to read a log."""
     p.add_argument("log", metavar="LOG", help="transaction log: CSV, Parquet or CDNOW text")
     p.add_argument("--format", dest="fmt", choices=FORMATS, default="auto",
@@ -49,19 +50,19 @@ def _log_options(p) -> None:
     p.add_argument("--start", help="first day of period 1 (default: the first purchase)")
 
 
-def _spec(args):
+def _spec(args: argparse.Namespace) -> LogSpec:
     """The LogSpec of the command line."""
     return spec_for(args.fmt, id_col=args.id_col, date_col=args.date_col,
                     amount_col=args.amount_col, date_format=args.date_format,
                     duplicates=args.duplicates, sep=args.sep)
 
 
-def cmd_data(args, argv) -> int:
+def cmd_data(args: argparse.Namespace, argv: list[str]) -> int:
     """``data``: dispatch to ``import`` or ``baseline``."""
     return {"import": cmd_import, "baseline": cmd_baseline}[args.data_command](args, argv)
 
 
-def cmd_import(args, argv) -> int:
+def cmd_import(args: argparse.Namespace, argv: list[str]) -> int:
     """``data import``: validate, compute the curves, write them, print the summary."""
     from .importer import check_out, import_log, summary, write_import
 
@@ -74,7 +75,7 @@ def cmd_import(args, argv) -> int:
     return EXIT_OK
 
 
-def cmd_baseline(args, argv) -> int:
+def cmd_baseline(args: argparse.Namespace, argv: list[str]) -> int:
     """``data baseline``: fit BG/NBD, print parameters and holdout error, optionally write."""
     from .baseline import baseline_report, bgnbd_forecast, write_baseline
     from .log import read_log
