@@ -285,3 +285,11 @@ def test_a_failed_write_leaves_nothing(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         write_import(imp, tmp_path / "out")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["log.csv"]
+
+
+def test_dates_with_times_and_mixed_offsets_keep_their_local_day(tmp_path):
+    text = ("customer_id,date,amount\na,2024-01-01T23:30:00+02:00,1\n"
+            "b,2024-01-02 10:00:00-05:00,2\nc,2024-01-03,3\n")
+    log = read_log(write(tmp_path, text))
+    assert log["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-01", "2024-01-02",
+                                                             "2024-01-03"]

@@ -165,7 +165,8 @@ def summary(imp: Imported) -> str:
     gaps = days.groupby("customer")["date"].diff().dt.days.dropna()
     head = [
         f"{Path(imp.file).name}: {len(imp.log):,} rows, {days['customer'].nunique():,} "
-        f"customers, {imp.start:%Y-%m-%d} to {last:%Y-%m-%d} ({len(obs)} {p}s)",
+        f"customers, {imp.start:%Y-%m-%d} to {last:%Y-%m-%d} ({len(obs)} {p}"
+        f"{'s' if len(obs) != 1 else ''})",
         f"transactions (customer-days): {len(days):,}, of which repeat: {repeat:,}",
         f"revenue: {obs['revenue'].sum():,.2f}; per customer: "
         f"{obs['revenue'].sum() / days['customer'].nunique():,.2f}",

@@ -235,10 +235,22 @@ def _parse_dates(col: pd.Series, fmt: str | None) -> tuple[pd.Series, pd.Series]
         parsed = col
     else:
         text = col.astype(str).str.strip()
-        parsed = pd.to_datetime(text, format=fmt or "ISO8601", errors="coerce")
+        try:
+            parsed = pd.to_datetime(text, format=fmt or "ISO8601", errors="coerce")
+        except ValueError:  # mixed UTC offsets: keep each date's local calendar day
+            parsed = pd.to_datetime(text.map(lambda v: _local(v, fmt)))
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
     return parsed.dt.normalize(), parsed.isna()
+
+
+def _local(value: str, fmt: str | None) -> pd.Timestamp:
+    """One date as local wall time without its time zone; NaT if unreadable."""
+    try:
+        stamp = pd.to_datetime(value, format=fmt or "ISO8601")
+    except ValueError:
+        return pd.NaT
+    return stamp.tz_localize(None) if stamp.tzinfo else stamp
 
 
 def _shown(value: object) -> object:
