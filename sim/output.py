@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -66,9 +67,11 @@ def summary(result) -> str:
     h, m, unit = sc.horizon, sc.market, sc.period
     window = LATE_WINDOW.get(unit, 12)
     late = max(0, h - window)
-    lines = [f"{sc.name}: seed {result.seed}, {h} {unit}s, a market of {m.population:,} "
-             f"customers simulated by {m.customers:,} agents (1 agent = {m.weight:.3g} "
-             f"customers); money in {m.currency}, counts in real customers",
+    plural = "" if m.weight == 1 else "s"
+    head = (f"{sc.name}: seed {result.seed}, {h} {unit}s, a market of {m.population:,} "
+            f"customers simulated by {m.customers:,} agents (1 agent = {m.weight:.3g} "
+            f"customer{plural}); money in {m.currency}, counts in real customers")
+    lines = [*textwrap.wrap(head, 100),
              "",
              f"{'firm':<12}{'active':>8}{'share':>8}{'churn/period':>14}{'won back':>12}"
              f"{'cum. profit':>14}{'service':>14}{'satisf.':>9}{'trust':>7}",
@@ -89,9 +92,9 @@ def summary(result) -> str:
         top = sorted(zip(counts, REASONS), reverse=True)[:3]
         parts = ", ".join(f"{r.replace('_', ' ')} {c / total:.0%}" for c, r in top if c > 0)
         lines.append(f"  {fid:<10} {parts or 'no losses'}")
-    lines += ["", f"active (end): customers active at the firm in the last {unit}; "
-              f"share and churn (late): means over the last {min(window, h)} {unit}s; "
-              f"won back (first 12): lost customers who returned in {unit}s 0-11; "
-              f"cum. profit: {m.currency} over the whole run; service: mean of the three "
-              "service levels (0 to 1)."]
+    notes = (f"active (end): customers active at the firm in the last {unit}; share and churn "
+             f"(late): means over the last {min(window, h)} {unit}s; won back (first 12): lost "
+             f"customers who returned in {unit}s 0-11; cum. profit: {m.currency} over the whole "
+             "run; service: mean of the three service levels (0 to 1).")
+    lines += ["", *textwrap.wrap(notes, 100)]
     return "\n".join(lines) + "\n"
