@@ -17,6 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 
 from ..scenario import InputError, Problem
+from .interrupts import critical
 from .worker import RunOutcome, execute_run
 
 ENGINES = ("local", "dask")
@@ -132,8 +133,9 @@ class LocalEngine:
             alone = any(t.run in self._suspects for t in inflight.values())
             if alone or (pending[0].run in self._suspects and inflight):
                 return
-            fut = pool.submit(execute_run, pending[0])
-            inflight[fut] = pending.popleft()
+            with critical():  # may start a worker process: not to be cut short
+                fut = pool.submit(execute_run, pending[0])
+                inflight[fut] = pending.popleft()
 
     @staticmethod
     def _salvage(inflight: dict, on_outcome) -> list:

@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..scenario import InputError, Problem
+from .interrupts import critical
 from .manifest import check_manifest
 
 MANIFEST = "manifest.json"
@@ -59,8 +60,9 @@ def atomic_write(path: Path, write) -> None:
     finally:
         os.close(fd)
     try:
-        write(Path(tmp))
-        os.replace(tmp, path)
+        with critical():
+            write(Path(tmp))
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +22,7 @@ from .. import __version__
 from ..scenario import InputError, Problem
 from .engines import make_engine
 from .guard import check_main_guard
+from .interrupts import interrupts_as_keyboard_interrupt
 from .manifest import LAYOUT
 from .plan import Plan
 from .store import (
@@ -95,13 +93,12 @@ def run_sweep(plan: Plan, out, *, engine: str = "local", workers: int | None = N
     check_out(out, plan, resume, force)
     resume = resume and (out / MANIFEST).is_file()
     with make_engine(engine, workers, scheduler, max_attempts, client) as eng:
-        with Cleanup(out, replace=force and not resume) as cleanup:
+        with Cleanup(out, replace=force and not resume):
             old = prepare(out, plan, resume, force)
             done = done_files(out)
             rec = Recorder(out, new_manifest(plan, tasks, engine, old, done), progress)
-            cleanup.recorder = rec
             todo = [t for t in tasks if t.file not in done]
-            with sigterm_as_interrupt():
+            with interrupts_as_keyboard_interrupt():
                 try:
                     eng.run(todo, rec)
                 finally:
@@ -156,18 +153,21 @@ class Cleanup:
     """
 
     def __init__(self, out: Path, replace: bool = False):
-        self.out, self.replace, self.recorder = out, replace, None
+        self.out, self.replace = out, replace
         self.existed = out.is_dir()
         self.before = {p.name for p in out.iterdir()} if self.existed else set()
+        self.top = out.absolute()  # the outermost folder this call will create
+        while not self.top.parent.exists():
+            self.top = self.top.parent
 
     def __enter__(self) -> Cleanup:
         return self
 
     def __exit__(self, kind, exc, tb) -> None:
-        if kind is None or (self.recorder is not None and self.recorder.written):
+        if kind is None or done_files(self.out):  # finished runs are kept for --resume
             return
         if not self.existed:
-            shutil.rmtree(self.out, ignore_errors=True)
+            shutil.rmtree(self.top, ignore_errors=True)
             return
         for p in self.out.iterdir():
             if self.replace or p.name not in self.before:
@@ -180,26 +180,6 @@ def remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
     else:
         path.unlink(missing_ok=True)
-
-
-@contextmanager
-def sigterm_as_interrupt():
-    """Within the block, SIGTERM raises KeyboardInterrupt (main thread only).
-
-    So a terminated sweep stops its workers, writes its manifest and keeps its finished runs.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum, frame):
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    old = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, old)
 
 
 def prepare(out: Path, plan: Plan, resume: bool, force: bool = False) -> dict | None:
@@ -251,7 +231,7 @@ class Recorder:
     """Receives outcomes: writes results, updates the manifest and the progress bar."""
 
     def __init__(self, out: Path, manifest: dict, progress: bool | None):
-        self.out, self.manifest, self.written = out, manifest, 0
+        self.out, self.manifest = out, manifest
         self.runs = {r["run"]: r for r in manifest["runs"]}
         c = self.counts()
         self.bar = tqdm(total=len(self.runs), initial=c["ok"], unit="run", desc="sweep",
@@ -265,7 +245,6 @@ class Recorder:
         entry = self.runs[task.run]
         if outcome.ok:
             write_run(self.out, task.file, outcome.data)
-            self.written += 1
         entry.update(status="ok" if outcome.ok else "failed", error=outcome.error,
                      seconds=round(outcome.seconds, 3),
                      cpu_seconds=round(outcome.cpu_seconds, 3), worker=outcome.worker)
