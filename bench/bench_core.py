@@ -1,7 +1,8 @@
 """Core benchmark: customer-steps per second and peak memory for the case at 1e4..1e6 customers.
 
-Each size and mode runs in a fresh process (one core) so peak memory is its own. Capacity is
-scaled with the market so the firms are not rationed differently at each size. Modes:
+Each size and mode runs in a fresh process (one core) so peak memory is its own. The case's
+market is simulated by n agents (its population stays 20,000 guests), so the firms are
+rationed alike at every size. Modes:
 
 * ``core``: the simulator core (issue 2's mechanisms): word of mouth, contagion, complaints,
   loyalty types and cohorts switched off;
@@ -34,9 +35,9 @@ def measure(n: int, steps: int, mode: str) -> dict:
     from sim.model import Market
     from sim.scenario import load_scenario
 
-    cap = max(2500, n // 8)
-    over = [f"firms.nanyuan.capacity={cap}", f"firms.eaton.capacity={cap}", *MODES[mode]]
-    sc = load_scenario(CASE, over, customers=n)
+    # the case's market (20,000 guests, 2,500 guest-nights a week per hotel) simulated by n
+    # agents: capacity in agents scales with n by itself (docs/ODD.md 2.3)
+    sc = load_scenario(CASE, MODES[mode], customers=n)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     t0 = time.perf_counter()
     model = Market(sc, seed=1)
