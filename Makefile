@@ -51,7 +51,8 @@ chromium:
 		apt-get update -qq && apt-get install -y -qq chromium; \
 	else echo "apt-get is unavailable: cannot install chromium; the browser test will be skipped"; fi
 
-# The classroom dashboard on http://127.0.0.1:8765/ (SCENARIO=... PORT=... to change).
+# The classroom dashboard on http://127.0.0.1:8765/ (SCENARIO=... PORT=... to change); it opens
+# Nanyuan vs Eaton. Offline once `make test` (or `make run`) has installed .venv: the dev extra
+# holds the dashboard's pinned packages, so nothing is installed here.
 dashboard: $(STAMP)
-	$(PY) -m pip install --quiet -e ".[dashboard]"
 	$(PY) run.py dashboard $(SCENARIO) --port $(or $(PORT),8765)

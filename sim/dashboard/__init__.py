@@ -1,6 +1,8 @@
-"""The classroom dashboard: a Mesa SolaraViz app over ``sim.model.Market`` (``run.py dashboard``).
+"""The classroom dashboard: a Solara page over ``sim.model.Market`` (``run.py dashboard``).
 
-Modules: ``levers`` (controls -> scenario overrides), ``classroom`` (two settings of one market
-stepped together), ``figures``/``svg`` (charts), ``story`` (follow a customer), ``components``
-(the panels), ``app`` (the Solara page) and ``cli`` (the command).
+Modules: ``levers`` (set-up controls -> scenario overrides), ``live`` (levers that act on a
+running market), ``classroom`` (two settings of one market stepped together), ``markers``
+(the story's moments found in a run), ``figures``/``svg`` (charts), ``story`` (follow a
+customer), ``cases`` (Info tab texts), ``i18n`` (English / Chinese), ``export`` (PNG, CSV,
+command line, YAML), ``ui``/``components`` (the panels), ``app`` (the page) and ``cli``.
 """

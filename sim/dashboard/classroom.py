@@ -18,6 +18,7 @@ import yaml
 from ..metrics import COLUMNS
 from ..model import Market
 from ..scenario import load_scenario
+from . import live
 from .levers import levers_for, overrides_for
 
 NO_COMPARISON = "none"
@@ -42,8 +43,29 @@ class Setting:
         sample = np.linspace(0, n - 1, min(FOLLOW_SAMPLE, n)).astype(int).tolist()
         wanted = sorted(set(sample) | {int(i) for i in follow if 0 <= int(i) < n})
         self.market = Market(scenario, seed=seed, follow=wanted)
+        self.seed = seed
         self.rows: list[dict] = []
+        self.changes: list[tuple[int, str, object]] = []
         self._frame: pd.DataFrame | None = None
+
+    def live_levers(self) -> list[live.LiveLever]:
+        """The live levers at their current values."""
+        return live.levers(self.market)
+
+    def set_live(self, key: str, value) -> None:
+        """Apply a live lever from the next period on (ValueError if out of bounds)."""
+        lever = next((lv for lv in self.live_levers() if lv.key == key), None)
+        if lever is None:
+            raise ValueError(f"no live lever {key!r}")
+        if value == lever.value:
+            return
+        live.apply(self.market, lever, value)
+        self.changes.append((self.market.t, key, lever.check(value)))
+
+    @property
+    def inexact(self) -> list[tuple[int, str, object]]:
+        """Live changes a scenario file cannot replay at their period (service budgets)."""
+        return [c for c in self.changes if c[1].endswith("__budget") and c[0] > 0]
 
     def step(self) -> None:
         """Advance one period and keep every firm's row."""
@@ -76,6 +98,8 @@ class Classroom(mesa.Model):
 
     def __init__(self, case: str = "", seed="1", customers: int = 0, follow="auto",
                  compare_lever: str = NO_COMPARISON, compare_value="0", **kwargs):
+        if not case:
+            raise ValueError("Classroom needs the scenario file (case=...)")
         self.notes: list[str] = []
         self.seed_value = self._parse_seed(seed, case)
         super().__init__(rng=self.seed_value)

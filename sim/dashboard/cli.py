@@ -2,14 +2,14 @@
 
 Starts the Solara server for ``sim.dashboard.app`` in production mode (no calls to solara.dev,
 no telemetry), bound to 127.0.0.1 unless a non-loopback host is asked for explicitly with
-``--allow-remote``.
+``--allow-remote``. The command becomes the server (``exec``), so Ctrl+C or SIGTERM to it stops
+the server: there is no child left running.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -42,9 +42,9 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def server_command(host: str, port: int) -> list[str]:
-    """The ``solara run`` command line for the app."""
-    return [sys.executable, "-m", "solara", "run", "sim.dashboard.app", "--host", host,
+def server_command(host: str, port: int, app: str = "sim.dashboard.app") -> list[str]:
+    """The ``solara run`` command line for ``app``."""
+    return [sys.executable, "-m", "solara", "run", app, "--host", host,
             "--port", str(port), "--production", "--no-open", "--no-check-version"]
 
 
@@ -75,6 +75,13 @@ def cmd_dashboard(args, argv) -> int:
               file=sys.stderr)
         return EXIT_INPUT
     print(f"dashboard on http://{args.host}:{args.port}/ (Ctrl+C stops it)", flush=True)
-    root = Path(__file__).resolve().parents[2]
-    return subprocess.call(server_command(args.host, args.port), env=server_env(args.scenario),
-                           cwd=root)
+    return serve("sim.dashboard.app", args.host, args.port, server_env(args.scenario))
+
+
+def serve(app: str, host: str, port: int, env: dict) -> int:
+    """Replace this process by the Solara server of ``app`` (returns only if exec fails)."""
+    os.chdir(Path(__file__).resolve().parents[2])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, server_command(host, port, app), env)
+    return 1  # pragma: no cover - execve does not return

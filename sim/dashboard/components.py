@@ -1,181 +1,166 @@
-"""The dashboard's panels: Mesa SolaraViz components, each a function of the ``Classroom``.
+"""The dashboard's panels (one function per tab), each drawing from the ``Classroom``.
 
-Mesa re-renders every component after each step; the charts are memoised on the model and
-its step count so a panel is drawn once per step, and only the panels of the open tab are
-drawn at all. Charts are SVG text (``svg``), which the browser draws.
+Charts are memoised on the model, its step count and the language, so a panel is drawn once
+per step, and only the open tab is drawn at all. Charts are SVG text (``svg``).
 """
 
 from __future__ import annotations
 
 import solara
 
-from . import figures, story
+from . import cases, export, figures, markers, story
 from .classroom import Classroom
+from .i18n import name, period_word, tr
+from .ui import md, svg
 
-AUTO = "auto: the latest customer lost or won back"
-TABS = ("Tabs: **Page 0** overview &middot; **Page 1** loyalty and reasons for leaving &middot; "
-        "**Page 2** setting A vs setting B &middot; **Page 3** follow a customer")
-
-
-def _names(model: Classroom) -> dict:
-    """Firm id -> display name."""
-    return {f.fid: f.name for f in model.a.market.firms}
+TABS = ("tab_market", "tab_trap", "tab_loyalty", "tab_compare", "tab_customer", "tab_info",
+        "tab_export")
 
 
-def _figure(model: Classroom, name: str, build) -> None:
-    """Show the chart(s) ``build()`` returns (SVG text), rebuilt only when the model has stepped."""
-    charts = solara.use_memo(build, [id(model), model.steps, name])
-    for svg in [charts] if isinstance(charts, str) else charts:
-        solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["dash-plot", f"plot-{name}"])
+def names(model: Classroom, lang: str) -> dict:
+    """Firm id -> display name in ``lang``."""
+    return {f.fid: name(f.name, lang) for f in model.a.market.firms}
 
 
-def _money(x: float) -> str:
-    """1234567.8 -> '1,234,568'."""
-    return f"{x:,.0f}"
-
-
-def scoreboard(model: Classroom):
-    """The numbers of the last period: customers, share, churn and cumulative profit per firm."""
-    df, names = model.a.frame(), _names(model)
-    t = model.a.market.t
-    lines = [f"**{model.title}** &mdash; {model.period} {t} of {model.a.market.spec.horizon}"
-             f" &mdash; seed {model.seed_value}", "",
-             "| firm | active customers | market share | churn | cumulative profit |",
-             "|---|---:|---:|---:|---:|"]
-    last = df[df["period"] == t - 1] if not df.empty else df
-    for f in model.a.market.firms:
-        row = last[last["firm"] == f.fid]
-        if row.empty:
-            lines.append(f"| {names[f.fid]} | &ndash; | &ndash; | &ndash; | &ndash; |")
-            continue
-        r = row.iloc[0]
-        lines.append(f"| {names[f.fid]} | {int(r.customers_active):,} | {r.market_share:.1%} "
-                     f"| {r.churn_rate:.1%} | {_money(r.cumulative_profit)} |")
-    lines += ["", f"Setting B: {model.describe_b()}", "", TABS]
-    lines += [f"*Note: {n}*" for n in model.notes]
-    with solara.Div(classes=["scoreboard"]):
-        solara.Markdown("\n".join(lines))
-
-
-def retention_plot(model: Classroom):
-    """Churn and win-back rates (retention is 100% minus churn)."""
-    series = [("churn_rate", "churn", False, 100), ("winback_rate", "win-back", True, 100)]
-    _figure(model, "retention", lambda: figures.lines(
-        model.a.frame(), series, "Retention and churn (retention = 100% - churn)",
-        "% per period (8-period mean)", model.period, 8, _names(model)))
-
-
-def share_plot(model: Classroom):
-    """Market share of purchases."""
-    series = [("market_share", "share", False, 100)]
-    _figure(model, "share", lambda: figures.lines(
-        model.a.frame(), series, "Market share", "% of purchases at the firms", model.period,
-        4, _names(model)))
-
-
-def profit_plot(model: Classroom):
-    """Profit per period and cumulative profit."""
-    _figure(model, "profit", lambda: figures.profit(model.a.frame(), model.period,
-                                                    _names(model)))
-
-
-def satisfaction_plot(model: Classroom):
-    """Mean satisfaction and trust of active customers."""
-    series = [("satisfaction_mean", "satisfaction", False, 1), ("trust_mean", "trust", True, 1)]
-    _figure(model, "satisfaction", lambda: figures.lines(
-        model.a.frame(), series, "Satisfaction and trust of active customers", "mean, 0 to 1",
-        model.period, 1, _names(model)))
-
-
-def loyalty_plot(model: Classroom):
-    """Dick & Basu loyalty composition (when the model reports it)."""
+def context(model: Classroom, lang: str) -> dict:
+    """What most charts need: frame, names, x label, x range and the story markers."""
     df = model.a.frame()
-    if not any(c.startswith("loyal_") for c in df.columns):
-        solara.Markdown("**Loyalty composition (Dick & Basu)**: this version of the model does "
-                        "not report the loyal_true / loyal_spurious / loyal_latent / loyal_none "
-                        "columns yet.")
+    return {"df": df, "names": names(model, lang), "lang": lang,
+            "xlabel": period_word(model.period, lang),
+            "xlim": (0, model.a.market.spec.horizon - 1), "marks": markers.find(df)}
+
+
+def _memo(model: Classroom, lang: str, key: str, build):
+    return solara.use_memo(build, [id(model), model.steps, lang, key])
+
+
+def market_tab(model: Classroom, lang: str) -> None:
+    """The four main charts: share, churn, cumulative profit, trust and satisfaction."""
+    def build():
+        c = context(model, lang)
+        kw = {"names": c["names"], "marks": c["marks"], "xlim": c["xlim"], "lang": lang}
+        return [("share", figures.lines(c["df"], "market_share", tr("share", lang),
+                                        tr("share_y", lang), c["xlabel"], 4, scale=100, **kw)),
+                ("retention", figures.lines(c["df"], "churn_rate", tr("churn", lang),
+                                            tr("churn_y", lang), c["xlabel"], 8, scale=100,
+                                            **kw)),
+                ("profit", figures.lines(c["df"], "cumulative_profit", tr("cumprofit", lang),
+                                         model.a.market.spec.market.currency, c["xlabel"],
+                                         **kw)),
+                ("satisfaction", figures.trust_satisfaction(c["df"], c["xlabel"], **kw))]
+    with solara.Div(classes=["dash-grid"]):
+        for key, chart in _memo(model, lang, "market", build):
+            svg(chart, key)
+
+
+def trap_tab(model: Classroom, lang: str) -> None:
+    """Service level, margin and service budget of each firm: the mechanism of the trap."""
+    def build():
+        c = context(model, lang)
+        return figures.trap(c["df"], c["xlabel"], c["names"], c["marks"], c["xlim"], lang)
+    with solara.Div(classes=["dash-grid"]):
+        for chart in _memo(model, lang, "trap", build):
+            svg(chart, "trap")
+
+
+def loyalty_tab(model: Classroom, lang: str) -> None:
+    """Dick & Basu composition per firm and customers lost by reason."""
+    def build():
+        c = context(model, lang)
+        out = figures.loyalty(c["df"], c["xlabel"], c["names"], lang) \
+            if "loyal_true" in c["df"].columns else []
+        return out + [figures.lost_by_reason(c["df"], c["names"], lang)]
+    with solara.Div(classes=["dash-grid"]):
+        for chart in _memo(model, lang, "loyalty", build):
+            svg(chart, "loyalty")
+
+
+def compare_tab(model: Classroom, lang: str) -> None:
+    """Setting A (solid) against setting B (dashed), same seed."""
+    if model.b is None:
+        md(tr("b_none", lang))
         return
-    _figure(model, "loyalty", lambda: figures.loyalty(df, model.period, _names(model)))
+    md(tr("b_desc", lang, what=model.describe_b(), seed=model.seed_value))
 
-
-def reasons_plot(model: Classroom):
-    """Lost customers by reason."""
-    _figure(model, "reasons", lambda: figures.lost_by_reason(model.a.frame(), _names(model)))
-
-
-def comparison(k: int):
-    """The ``k``-th side-by-side chart of settings A and B (see ``figures.COMPARE``)."""
-    def panel(model: Classroom):
-        if model.b is None:
-            if k == 0:
-                solara.Markdown("**Side by side**: choose a lever under *Setting B changes* in "
-                                "the sidebar, give it a value, and press Reset.")
-            return
-        if k == 0:
-            solara.Markdown(f"**Setting B** changes {model.describe_b()}; everything else, "
-                            f"including the seed ({model.seed_value}), is the same.")
+    def build():
         frames = {tag: s.frame() for tag, s in model.settings}
-        _figure(model, f"compare{k}",
-                lambda: figures.compare(frames, model.period, _names(model), k))
-    return panel
+        xl = period_word(model.period, lang)
+        return [figures.compare(frames, xl, names(model, lang), k, lang) for k in range(4)]
+    with solara.Div(classes=["dash-grid"]):
+        for k, chart in enumerate(_memo(model, lang, "compare", build)):
+            svg(chart, f"compare{k}")
 
 
-def levers_in_force(model: Classroom):
-    """The lever values setting A runs with (sliders apply on Reset)."""
-    rows = [f"| {lv.label} | {model.values[lv.key]} | {lv.value} |" for lv in model.levers]
-    solara.Markdown("**Levers in force (setting A)**; a moved slider applies on Reset\n\n"
-                    "| lever | now | scenario |\n|---|---:|---:|\n" + "\n".join(rows))
-
-
-chosen = solara.reactive(AUTO)
-
-
-def follow_chart(k: int):
-    """Part ``k`` of the followed customer's story (0: chooser and lines, 1: events)."""
-    def panel(model: Classroom):
-        return FollowCustomer(model=model, steps=model.steps, part=k)
-    return panel
-
-
-@solara.component
-def FollowCustomer(model: Classroom, steps: int, part: int):
-    """Pick a customer (or let the app pick one who was just lost or won back); tell the story."""
-    market, names = model.a.market, _names(model)
-    recent = solara.use_memo(lambda: story.recent_switchers(market, names), [id(model), steps])
-    who = _pick(chosen.value, model, recent)
+def customer_tab(model: Classroom, lang: str) -> None:
+    """The story of the latest followed customer lost or won back."""
+    market, nm = model.a.market, names(model, lang)
+    recent = story.recent_switchers(market, nm)
+    who = recent[0][0] if recent else model.follow_id
     records = story.history(market, who) if who is not None else []
-    events = story.events(records, names)
-    label = f"customer {who} ({records[0]['segment'] if records else 'not followed'})"
-    charts = solara.use_memo(lambda: story.timeline(records, events, names, model.period, label),
-                             [id(model), steps, who])
-    if part == 0:
-        options = [AUTO] + [f"customer {i}" for i in [model.follow_id] if i is not None] \
-            + [f"customer {i}" for i, _ in recent]
-        solara.Select("Customer to follow", value=chosen, values=list(dict.fromkeys(options)))
     if not records:
-        if part == 0:
-            solara.Markdown("Nobody followed has been lost or won back yet: step the market on, "
-                            "or enter a customer id under *Customer to follow* and press Reset.")
+        md(tr("follow_none", lang))
         return
-    solara.HTML(tag="div", unsafe_innerHTML=charts[part], classes=["dash-plot", "plot-story"])
-    if part == 1:
-        text = [f"- {model.period} {e.period}: {e.text}" for e in events[-12:]]
-        solara.Markdown("**Latest events**\n\n" + ("\n".join(text) or "nothing yet"))
+    events = story.events(records, nm)
+    label = f"#{who} ({records[0]['segment']})"
+    charts = story.timeline(records, events, nm, period_word(model.period, lang), label)
+    with solara.Div(classes=["dash-grid"]):
+        for chart in charts:
+            svg(chart, "story")
+    md("\n".join(f"- {model.period} {e.period}: {e.text}" for e in events[-6:]))
 
 
-def _pick(choice: str, model: Classroom, recent) -> int | None:
-    """The customer id chosen in the select, or the app's pick."""
-    if choice != AUTO:
-        return int(choice.split()[-1])
-    if recent:
-        return recent[0][0]
-    return model.follow_id
+def info_tab(model: Classroom, lang: str) -> None:
+    """The case's story, what to try and what the model assumes."""
+    spec = model.a.market.spec
+    text = cases.info(model.path, spec.description, lang)
+    lines = [f"### {name(model.title, lang)}", "", text["story"], ""]
+    for head, key in (("try_h", "try"), ("assume_h", "assume")):
+        if text[key]:
+            lines += [f"**{tr(head, lang)}**", ""] + [f"- {x}" for x in text[key]] + [""]
+    md("\n".join(lines))
 
 
-PAGES = [
-    (scoreboard, 0), (retention_plot, 0), (share_plot, 0), (profit_plot, 0),
-    (satisfaction_plot, 0), (levers_in_force, 0),
-    (loyalty_plot, 1), (reasons_plot, 1),
-    *[(comparison(k), 2) for k in range(4)],
-    (follow_chart(0), 3), (follow_chart(1), 3),
-]
+def export_tab(model: Classroom, lang: str) -> None:
+    """Downloads: zip of charts, CSV and reproduction; the command line."""
+    md(tr("export_intro", lang))
+    stem = model.path.rsplit("/", 1)[-1].removesuffix(".yaml")
+    with solara.Row():
+        solara.FileDownload(lambda: export.bundle(model), f"{stem}_run.zip",
+                            label=tr("dl_zip", lang), mime_type="application/zip")
+        solara.FileDownload(lambda: export.csv(model.a), f"{stem}_trajectories.csv",
+                            label=tr("dl_csv", lang), mime_type="text/csv")
+        solara.FileDownload(lambda: export.scenario_yaml(model.a), f"{stem}_scenario.yaml",
+                            label=tr("dl_yaml", lang), mime_type="text/yaml")
+    md(f"**{tr('reproduce', lang)}**\n\n    {export.command(model.path, model.a)}\n\n"
+       f"    python run.py run {stem}_scenario.yaml")
+
+
+PANELS = (market_tab, trap_tab, loyalty_tab, compare_tab, customer_tab, info_tab, export_tab)
+
+
+def captions(model: Classroom, lang: str) -> None:
+    """The story markers found so far, numbered as on the charts."""
+    marks = markers.find(model.a.frame())
+    nm = names(model, lang)
+    items = "".join(f"<li><span class='badge'>{k + 1}</span>{model.period} {m.period}: "
+                    f"{m.caption(nm, lang)}</li>" for k, m in enumerate(marks))
+    html = f"<ul class='dash-caps'>{items}</ul>" if marks else tr("no_story", lang)
+    solara.HTML(tag="div", unsafe_innerHTML=f"<h3>{tr('story', lang)}</h3>{html}",
+                classes=["dash-story"])
+
+
+def board(model: Classroom, lang: str) -> None:
+    """One line: the period, then each firm's customers, share and cumulative profit."""
+    m = model.a.market
+    df = model.a.frame()
+    last = df[df["period"] == m.t - 1] if not df.empty else df
+    parts = [tr("of", lang, period=period_word(model.period, lang), t=m.t,
+                horizon=m.spec.horizon)]
+    for f in m.firms:
+        row = last[last["firm"] == f.fid]
+        if not row.empty:
+            r = row.iloc[0]
+            parts.append(f"<b>{name(f.name, lang)}</b> {r.customers_active:,.0f} "
+                         f"{tr('active', lang)} · {r.market_share:.0%} · "
+                         f"{r.cumulative_profit:,.0f} {m.spec.market.currency}")
+    solara.HTML(tag="div", unsafe_innerHTML=" ".join(parts), classes=["dash-board"])

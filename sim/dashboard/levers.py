@@ -8,12 +8,13 @@ path: whatever a lever does, ``python run.py run --set ...`` can do too.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..constants import STRUCTURAL_BONDS
 
-OFF = 10**9  # a strategy whose ``start`` is this far away never acts: the lever's "off"
+OFF = 20_000  # the latest start a scenario allows (horizon <= 20,000): the lever's "off"
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,9 @@ def firm_levers(firm) -> list[Lever]:
     """Price and one lever per strategy the firm runs (where a lever applies)."""
     name, base = firm.name or firm.id, f"firms.{firm.id}"
     p = float(firm.price)
+    step = grid_step(p, 1.5 * p)
     out = [Lever(f"{firm.id}__price", f"{name}: list price", "float", p,
-                 _nice(0.5 * p), _nice(1.5 * p), _nice(p / 100),
+                 step * round(0.5 * p / step), step * round(1.5 * p / step), step,
                  lambda v, b=base: [f"{b}.price={v}"])]
     for k, cfg in enumerate(firm.strategies):
         builder = STRATEGY_LEVERS.get(cfg.type)
@@ -102,7 +104,7 @@ def _relationship(cfg, path, key, name) -> Lever:
     who = "lost" if cfg.target == "lost" else "current"
     hi = max(4 * cfg.contacts, 100)
     return Lever(key, f"{name}: contacts with {who} customers / period", "int",
-                 int(cfg.contacts), 0, int(hi), max(1, hi // 100),
+                 int(cfg.contacts), 0, int(hi), int(grid_step(cfg.contacts, hi, 1)),
                  lambda v, path=path: [f"{path}.contacts={v}"])
 
 
@@ -111,20 +113,21 @@ def _service(cfg, path, key, name) -> Lever:
     spend = {d: float(getattr(cfg.spend, d)) for d in ("value", "system", "people")}
     total = sum(spend.values())
     shares = {d: (s / total if total else 1 / 3) for d, s in spend.items()}
-    hi = _nice(3 * total) if total else 30_000.0
+    hi = nice(3 * total) if total else 30_000.0
 
     def to_overrides(v, path=path):
         return [f"{path}.spend.{d}={round(v * s, 2)}" for d, s in shares.items()]
 
     return Lever(key, f"{name}: service spend / period", "float", total, 0.0, hi,
-                 _nice(hi / 60), to_overrides)
+                 grid_step(total, hi), to_overrides)
 
 
 def _complaints(cfg, path, key, name) -> Lever:
     """Complaint handling speed: complaints answered per period (a longer queue waits longer)."""
     hi = max(4 * cfg.capacity, 50)
     return Lever(key, f"{name}: complaints answered / period (speed)", "int", int(cfg.capacity),
-                 0, int(hi), max(1, hi // 100), lambda v, path=path: [f"{path}.capacity={v}"])
+                 0, int(hi), int(grid_step(cfg.capacity, hi, 1)),
+                 lambda v, path=path: [f"{path}.capacity={v}"])
 
 
 def _switch(label: str):
@@ -173,17 +176,33 @@ def market_levers(scenario) -> list[Lever]:
         Lever("market__structural", "Market: structural bonds (x scenario)", "float", 1.0,
               0.0, 3.0, 0.05, structural),
         Lever("market__inertia", "Market: switching cost (stay premium)", "float", inertia,
-              0.0, _nice(max(3.0, 2 * inertia)), 0.05,
+              0.0, nice(max(3.0, 2 * inertia)), grid_step(inertia, 3.0, 0.01),
               lambda v: [f"params.choice.inertia={v}"]),
     ]
 
 
-def _nice(x: float) -> float:
-    """Round ``x`` to two significant digits (readable slider bounds and steps)."""
+def nice(x: float) -> float:
+    """Round ``x`` to two significant digits (readable slider bounds)."""
     if x <= 0:
         return 0.0
     digits = len(str(int(x))) - 2
     return float(round(x, -digits)) if digits > 0 else round(x, 2)
+
+
+def grid_step(value: float, hi: float, least: float = 0.0) -> float:
+    """A round slider step of about ``hi / 60`` that ``value`` is a whole multiple of.
+
+    A browser slider snaps its value to ``lo + k * step``: a default off that grid would move
+    on its own (16,500 became 16,600) and change the run at the next Reset.
+    """
+    raw = max(hi / 60, least, 1e-9)
+    mag = 10 ** math.floor(math.log10(raw))
+    candidates = sorted({m * mag * e for m in (1, 2, 2.5, 5) for e in (0.01, 0.1, 1, 10)})
+    for step in sorted((c for c in candidates if c >= least), key=lambda c: abs(c - raw)):
+        k = value / step
+        if abs(k - round(k)) < 1e-9 and (least < 1 or step == int(step)):
+            return float(step)
+    return float(least or value or 1.0)
 
 
 def overrides_for(levers: list[Lever], values: dict) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .figures import color
+from ..palette import color
 from .svg import Chart, Series, render
 
 INCIDENT_TEXT = {"core_failure": "core service failure", "encounter_failure":
@@ -103,7 +103,7 @@ def timeline(records: list[dict], story: list[Event], names: dict, period: str,
                             color(k)))
         lines.append(Series(x, [r["firms"][fid]["satisfaction"] for r in records],
                             f"satisfaction with {name}", color(k), dash=True))
-    marks = [(e.period, "#000" if e.kind == "lost" else "#2ca02c", MARKS[e.kind][1])
+    marks = [(e.period, "#000" if e.kind == "lost" else "#009E73", MARKS[e.kind][0])
              for e in story if e.kind in ("lost", "won_back")]
     top = render(Chart(f"The story of {who}: trust and satisfaction", f"period ({period})",
                        "0 to 1", vlines=marks, xlim=(x[0], x[-1]) if x else None), lines)
@@ -113,8 +113,8 @@ def timeline(records: list[dict], story: list[Event], names: dict, period: str,
 MARKS = {"lost": ("\u25bc", "lost"), "won_back": ("\u2605", "won back"),
          "acquired": ("\u271a", "new customer"), "offer": ("\u25b2", "offer"),
          "incident": ("\u2716", "incident")}
-MARK_COLORS = {"lost": "#000000", "won_back": "#2ca02c", "acquired": "#2ca02c",
-               "offer": "#9467bd", "incident": "#d62728"}
+MARK_COLORS = {"lost": "#000000", "won_back": "#009E73", "acquired": "#009E73",
+               "offer": "#CC79A7", "incident": "#D55E00"}
 
 
 def _strip(records, story, firms, names, period) -> str:
@@ -132,7 +132,7 @@ def _strip(records, story, firms, names, period) -> str:
             series.append(Series(list(xs), list(ys), label, MARK_COLORS[kind], marker=glyph))
     x = [r["period"] for r in records]
     chart = Chart("Visits and events", f"period ({period})", "",
-                  yticks=[_short(names.get(f, f)) for f in firms], height=190,
+                  yticks=[_short(names.get(f, f)) for f in firms], height=250,
                   xlim=(x[0], x[-1]) if x else None)
     return render(chart, series)
 

@@ -1,8 +1,12 @@
 """Small, fast SVG charts for the dashboard: lines, stacked areas, grouped bars, event strips.
 
-Matplotlib takes 0.2-0.4 s per figure here, too slow to redraw five panels on every step of a
-live market; these charts are plain SVG text built in about a millisecond, drawn by the
-browser, with nothing loaded from anywhere. Every chart has a title, axis labels and a legend.
+Matplotlib takes 0.2-0.4 s per figure, too slow to redraw on every step of a live market;
+these charts are plain SVG text built in about a millisecond, drawn by the browser, with
+nothing loaded from anywhere. Every chart has a title, axis labels and a legend.
+
+Sizes are for a projector: the frame is 480 x 290 units and the page draws it at about one
+pixel per unit at 1366 x 768, so no text is smaller than ``SMALL`` (14) pixels there.
+Story markers are numbered badges on the chart; their captions are listed under the charts.
 """
 
 from __future__ import annotations
@@ -11,9 +15,11 @@ import math
 from dataclasses import dataclass, field
 from html import escape
 
-W, H = 560, 300
-LEFT, RIGHT, TOP, BOTTOM = 62, 62, 34, 62
-FONT = "font-family='DejaVu Sans, Arial, sans-serif'"
+W, H = 480, 290
+LEFT, RIGHT, TOP, BOTTOM = 58, 16, 46, 70
+SMALL, NORMAL, BIG = 14, 15, 17
+CHAR = 0.56  # average glyph width as a share of the font size (DejaVu Sans)
+FONT = "font-family='DejaVu Sans, Noto Sans CJK SC, Arial, sans-serif'"
 
 
 @dataclass
@@ -23,7 +29,7 @@ class Series:
     Attributes:
         x: X values.
         y: Y values (NaN leaves a gap).
-        label: Legend text.
+        label: Legend text ("" keeps it out of the legend).
         color: CSS colour.
         dash: Dashed line.
         right: Use the right-hand axis.
@@ -49,9 +55,10 @@ class Chart:
         ylabel: Label of the left axis.
         ylabel2: Label of the right axis ("" for none).
         yticks: Fixed y tick labels at 0, 1, 2 ... (event strips), else numeric ticks.
-        height: Pixel height.
-        vlines: [(x, colour, text)] drawn as thin vertical lines.
+        height: Height in chart units.
+        vlines: [(x, colour, text)]: dashed vertical lines with a badge (text: "1", "2" ...).
         xlim: Fixed (first, last) x values, else the data's range.
+        ylim: Fixed (low, high) of the left axis, else the data's range.
     """
 
     title: str
@@ -62,9 +69,10 @@ class Chart:
     height: int = H
     vlines: list = field(default_factory=list)
     xlim: tuple | None = None
+    ylim: tuple | None = None
 
 
-def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+def nice_ticks(lo: float, hi: float, n: int = 4) -> list[float]:
     """About ``n`` round tick values covering [lo, hi]."""
     if not math.isfinite(lo) or not math.isfinite(hi):
         return [0.0, 1.0]
@@ -73,8 +81,8 @@ def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
     raw = (hi - lo) / n
     mag = 10 ** math.floor(math.log10(raw))
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
-    start = math.floor(lo / step) * step
-    return [start + k * step for k in range(int(math.ceil((hi - start) / step)) + 1)]
+    start = math.floor(lo / step + 1e-9) * step
+    return [start + k * step for k in range(int(math.ceil((hi - start) / step - 1e-9)) + 1)]
 
 
 def fmt(v: float) -> str:
@@ -87,6 +95,11 @@ def fmt(v: float) -> str:
     return f"{v:.4g}"
 
 
+def text_width(s: str, size: float) -> float:
+    """Approximate drawn width of ``s`` (wide glyphs such as Chinese count double)."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(s)) * CHAR * size
+
+
 def _finite(values) -> list[float]:
     return [float(v) for v in values if v is not None and math.isfinite(float(v))]
 
@@ -96,22 +109,25 @@ def _range(values, zero: bool) -> tuple[float, float]:
     return (min(vals), max(vals)) if vals else (0.0, 1.0)
 
 
+def _axis(chart: Chart, series: list[Series], right: bool, zero: bool):
+    """(low, high, ticks) of the left or the right axis."""
+    if chart.yticks and not right:
+        return -0.6, len(chart.yticks) - 0.4, list(range(len(chart.yticks)))
+    if chart.ylim and not right:
+        ticks = nice_ticks(*chart.ylim)
+        return ticks[0], ticks[-1], ticks
+    ticks = nice_ticks(*_range([v for s in series if s.right == right for v in s.y], zero))
+    return ticks[0], ticks[-1], ticks
+
+
 def render(chart: Chart, series: list[Series], zero: bool = True, hint: str = "") -> str:
     """The SVG text of a line/marker chart (``hint`` is shown when there is nothing to plot)."""
     h = chart.height
-    pw, ph = W - LEFT - RIGHT, h - TOP - BOTTOM
+    right_margin = RIGHT + (44 if any(s.right for s in series) else 0)
+    pw, ph = W - LEFT - right_margin, h - TOP - BOTTOM
     xs = list(chart.xlim or ()) or _finite(v for s in series for v in s.x) or [0.0, 1.0]
     x0, x1 = min(xs), max(max(xs), min(xs) + 1)
-    axes = {}
-    for right in (False, True):
-        ys = [v for s in series if s.right == right for v in s.y]
-        if chart.yticks and not right:
-            ticks = list(range(len(chart.yticks)))
-            lo, hi = -0.6, len(chart.yticks) - 0.4
-        else:
-            ticks = nice_ticks(*_range(ys, zero))
-            lo, hi = ticks[0], ticks[-1]
-        axes[right] = (lo, hi, ticks)
+    axes = {r: _axis(chart, series, r, zero) for r in (False, True)}
 
     def px(x):
         return LEFT + (x - x0) / (x1 - x0) * pw
@@ -120,51 +136,64 @@ def render(chart: Chart, series: list[Series], zero: bool = True, hint: str = ""
         lo, hi, _ = axes[right]
         return TOP + ph - (y - lo) / (hi - lo or 1) * ph
 
-    out = [_open(h), _text(W / 2, 18, chart.title, 13, "middle", bold=True)]
-    out += _grid(axes, px, py, x0, x1, chart, pw, ph, h, any(s.right for s in series))
-    for x, colour, text in chart.vlines:
-        out.append(f"<line x1='{px(x):.1f}' x2='{px(x):.1f}' y1='{TOP}' y2='{TOP + ph}' "
-                   f"stroke='{colour}' stroke-width='1' stroke-dasharray='2,3'/>")
-        out.append(_text(px(x) + 2, TOP + 10, text, 9, "start", colour))
+    out = [_open(h), _text(W / 2, 20, chart.title, BIG, "middle", bold=True)]
+    out += _grid(axes, px, py, x0, x1, chart, pw, ph, any(s.right for s in series))
+    out += _vlines(chart.vlines, px, ph)
     for s in series:
         out.append(_draw(s, px, lambda y, r=s.right: py(y, r)))
-    if not xs or not any(_finite(s.y) for s in series):
-        out.append(_text(LEFT + pw / 2, TOP + ph / 2, hint, 12, "middle", "#888"))
-    out += _legend([(s.label, s.color, s.dash, s.marker) for s in series], h)
+    if not any(_finite(s.y) for s in series):
+        out.append(_text(LEFT + pw / 2, TOP + ph / 2, hint, NORMAL, "middle", "#777"))
+    out += _legend([(s.label, s.color, s.dash, s.marker) for s in series if s.label], h)
     return "".join(out) + "</svg>"
 
 
 def _open(h: int) -> str:
-    return (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {W} {h}' width='100%' "
-            f"style='max-width:{W * 1.4:.0f}px;background:white' {FONT}>")
+    return (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {W} {h}' "
+            f"preserveAspectRatio='xMidYMin meet' style='background:white' {FONT}>")
 
 
-def _text(x, y, s, size=10, anchor="middle", colour="#222", bold=False, rotate=0) -> str:
+def _text(x, y, s, size=NORMAL, anchor="middle", colour="#222", bold=False, rotate=0) -> str:
     weight = " font-weight='bold'" if bold else ""
     rot = f" transform='rotate({rotate} {x:.1f} {y:.1f})'" if rotate else ""
     return (f"<text x='{x:.1f}' y='{y:.1f}' font-size='{size}' text-anchor='{anchor}' "
             f"fill='{colour}'{weight}{rot}>{escape(str(s))}</text>")
 
 
-def _grid(axes, px, py, x0, x1, chart, pw, ph, h, twin) -> list[str]:
+def _grid(axes, px, py, x0, x1, chart, pw, ph, twin) -> list[str]:
     """Frame, grid lines, tick labels and axis labels."""
     out = [f"<rect x='{LEFT}' y='{TOP}' width='{pw}' height='{ph}' fill='none' stroke='#999'/>"]
-    lo, hi, ticks = axes[False]
-    for k, t in enumerate(ticks):
+    for k, t in enumerate(axes[False][2]):
         y = py(t)
         out.append(f"<line x1='{LEFT}' x2='{LEFT + pw}' y1='{y:.1f}' y2='{y:.1f}' "
                    "stroke='#e4e4e4'/>")
         label = chart.yticks[k] if chart.yticks else fmt(t)
-        out.append(_text(LEFT - 4, y + 3, label, 9, "end"))
+        out.append(_text(LEFT - 4, y + 5, label, SMALL, "end"))
     if twin:
         for t in axes[True][2]:
-            out.append(_text(LEFT + pw + 4, py(t, True) + 3, fmt(t), 9, "start"))
-        out.append(_text(W - 10, TOP + ph / 2, chart.ylabel2, 10, "middle", rotate=90))
-    for t in nice_ticks(x0, x1, 6):
-        if x0 <= t <= x1:
-            out.append(_text(px(t), TOP + ph + 13, fmt(t), 9))
-    out.append(_text(LEFT + pw / 2, TOP + ph + 27, chart.xlabel, 10))
-    out.append(_text(14, TOP + ph / 2, chart.ylabel, 10, "middle", rotate=-90))
+            out.append(_text(LEFT + pw + 4, py(t, True) + 5, fmt(t), SMALL, "start"))
+    ticks = [t for t in nice_ticks(x0, x1, 5) if x0 <= t <= x1]
+    for t in ticks:
+        out.append(_text(px(t), TOP + ph + 17, fmt(t), SMALL))
+    out.append(_text(LEFT + pw / 2, TOP + ph + 35, chart.xlabel, SMALL))
+    if chart.ylabel:
+        out.append(_text(4, TOP - 8, chart.ylabel, SMALL, "start", "#555"))
+    return out
+
+
+def _vlines(vlines, px, ph) -> list[str]:
+    """Dashed story lines with a numbered badge; badges that would touch move down a row."""
+    out, taken = [], []
+    for x, colour, text in sorted(vlines, key=lambda v: v[0]):
+        xp = px(x)
+        row = 0
+        while any(abs(xp - q) < 22 and r == row for q, r in taken):
+            row += 1
+        taken.append((xp, row))
+        y = TOP + 12 + 22 * row
+        out.append(f"<line x1='{xp:.1f}' x2='{xp:.1f}' y1='{TOP}' y2='{TOP + ph}' "
+                   f"stroke='{colour}' stroke-width='1.5' stroke-dasharray='4,3'/>")
+        out.append(f"<circle cx='{xp:.1f}' cy='{y}' r='10' fill='{colour}'/>")
+        out.append(_text(xp, y + 5, text, SMALL, "middle", "white", bold=True))
     return out
 
 
@@ -173,31 +202,42 @@ def _draw(s: Series, px, py) -> str:
     pts = [(px(x), py(y)) for x, y in zip(s.x, s.y)
            if y is not None and math.isfinite(float(y))]
     if s.marker:
-        return "".join(_text(x, y + 4, s.marker, 12, "middle", s.color) for x, y in pts)
+        return "".join(_text(x, y + 5, s.marker, NORMAL, "middle", s.color) for x, y in pts)
     if not pts:
         return ""
-    dash = " stroke-dasharray='6,4'" if s.dash else ""
+    dash = " stroke-dasharray='7,4'" if s.dash else ""
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
-    return (f"<polyline points='{path}' fill='none' stroke='{s.color}' stroke-width='1.8'"
+    return (f"<polyline points='{path}' fill='none' stroke='{s.color}' stroke-width='2.2'"
             f"{dash}/>")
 
 
 def _legend(items, h: int) -> list[str]:
     """Legend entries in rows under the x-axis label."""
-    out, x, y = [], LEFT, h - BOTTOM + 44
+    out, x, y = [], 12, h - BOTTOM + 56
     for label, colour, dash, marker in items:
-        width = 26 + 6.2 * len(label)
-        if x + width > W - 10:
-            x, y = LEFT, y + 13
+        width = 30 + text_width(label, SMALL) + 10
+        if x + width > W - 4 and x > 12:
+            x, y = 12, y + 19
         if marker:
-            out.append(_text(x + 8, y + 4, marker, 11, "middle", colour))
+            out.append(_text(x + 9, y + 5, marker, NORMAL, "middle", colour))
         else:
-            d = " stroke-dasharray='5,3'" if dash else ""
-            out.append(f"<line x1='{x}' x2='{x + 18}' y1='{y}' y2='{y}' stroke='{colour}' "
-                       f"stroke-width='2'{d}/>")
-        out.append(_text(x + 22, y + 3, label, 9, "start"))
+            d = " stroke-dasharray='6,3'" if dash else ""
+            out.append(f"<line x1='{x}' x2='{x + 22}' y1='{y}' y2='{y}' stroke='{colour}' "
+                       f"stroke-width='3'{d}/>")
+        out.append(_text(x + 27, y + 5, label, SMALL, "start"))
         x += width
     return out
+
+
+def legend_rows(labels: list[str]) -> int:
+    """How many legend rows ``labels`` take (to size a chart)."""
+    rows, x = 1, 12
+    for label in labels:
+        width = 30 + text_width(label, SMALL) + 10
+        if x + width > W - 4 and x > 12:
+            rows, x = rows + 1, 12
+        x += width
+    return rows
 
 
 def stacked(chart: Chart, x: list, layers: list[tuple[str, str, list]], hint: str = "") -> str:
@@ -211,11 +251,11 @@ def stacked(chart: Chart, x: list, layers: list[tuple[str, str, list]], hint: st
     def px(v):
         return LEFT + (v - x0) / (x1 - x0) * pw
 
-    def py(v):
+    def py(v, right=False):
         return TOP + ph - v / (ticks[-1] or 1) * ph
 
-    out = [_open(h), _text(W / 2, 18, chart.title, 13, "middle", bold=True)]
-    out += _grid({False: (0, ticks[-1], ticks)}, px, py, x0, x1, chart, pw, ph, h, False)
+    out = [_open(h), _text(W / 2, 20, chart.title, BIG, "middle", bold=True)]
+    out += _grid({False: (0, ticks[-1], ticks)}, px, py, x0, x1, chart, pw, ph, False)
     base = [0.0] * len(x)
     for _, colour, vals in layers:
         top = [b + float(v) for b, v in zip(base, vals)]
@@ -224,34 +264,34 @@ def stacked(chart: Chart, x: list, layers: list[tuple[str, str, list]], hint: st
         out.append(f"<polygon points='{' '.join(pts)}' fill='{colour}' fill-opacity='0.85'/>")
         base = top
     if not x:
-        out.append(_text(LEFT + pw / 2, TOP + ph / 2, hint, 12, "middle", "#888"))
+        out.append(_text(LEFT + pw / 2, TOP + ph / 2, hint, NORMAL, "middle", "#777"))
     out += _legend([(lab, col, False, "\u25a0") for lab, col, _ in layers], h)
     return "".join(out) + "</svg>"
 
 
 def bars(chart: Chart, categories: list[str], groups: list[tuple[str, str, list]]) -> str:
-    """Grouped bars: one group of bars per category, one bar per (label, colour, values)."""
+    """Grouped horizontal bars: one group per category, one bar per (label, colour, values)."""
     h = chart.height
-    pw, ph = W - LEFT - RIGHT, h - TOP - BOTTOM
+    left = 12 + max([text_width(c, SMALL) for c in categories] + [40])
+    pw, ph = W - left - RIGHT - 24, h - TOP - BOTTOM
     ticks = nice_ticks(0.0, max([float(v) for _, _, vals in groups for v in vals] + [1.0]))
-    out = [_open(h), _text(W / 2, 18, chart.title, 13, "middle", bold=True)]
-    out.append(f"<rect x='{LEFT}' y='{TOP}' width='{pw}' height='{ph}' fill='none' "
+    out = [_open(h), _text(W / 2, 20, chart.title, BIG, "middle", bold=True)]
+    out.append(f"<rect x='{left}' y='{TOP}' width='{pw}' height='{ph}' fill='none' "
                "stroke='#999'/>")
     for t in ticks:
-        y = TOP + ph - t / ticks[-1] * ph
-        out.append(f"<line x1='{LEFT}' x2='{LEFT + pw}' y1='{y:.1f}' y2='{y:.1f}' "
+        x = left + t / ticks[-1] * pw
+        out.append(f"<line x1='{x:.1f}' x2='{x:.1f}' y1='{TOP}' y2='{TOP + ph}' "
                    "stroke='#e4e4e4'/>")
-        out.append(_text(LEFT - 4, y + 3, fmt(t), 9, "end"))
-    slot = pw / max(len(categories), 1)
-    width = slot * 0.8 / max(len(groups), 1)
+        out.append(_text(x, TOP + ph + 17, fmt(t), SMALL))
+    slot = ph / max(len(categories), 1)
+    height = slot * 0.8 / max(len(groups), 1)
     for i, cat in enumerate(categories):
         for k, (_, colour, vals) in enumerate(groups):
             v = float(vals[i])
-            bh = v / ticks[-1] * ph
-            x = LEFT + i * slot + slot * 0.1 + k * width
-            out.append(f"<rect x='{x:.1f}' y='{TOP + ph - bh:.1f}' width='{width:.1f}' "
-                       f"height='{bh:.1f}' fill='{colour}'><title>{v:.0f}</title></rect>")
-        out.append(_text(LEFT + (i + 0.5) * slot, TOP + ph + 13, cat, 8))
-    out.append(_text(14, TOP + ph / 2, chart.ylabel, 10, "middle", rotate=-90))
+            y = TOP + i * slot + slot * 0.1 + k * height
+            out.append(f"<rect x='{left}' y='{y:.1f}' width='{v / ticks[-1] * pw:.1f}' "
+                       f"height='{height:.1f}' fill='{colour}'><title>{v:.0f}</title></rect>")
+        out.append(_text(left - 4, TOP + (i + 0.5) * slot + 5, cat, SMALL, "end"))
+    out.append(_text(left + pw / 2, TOP + ph + 35, chart.xlabel, SMALL))
     out += _legend([(lab, col, False, "\u25a0") for lab, col, _ in groups], h)
     return "".join(out) + "</svg>"
