@@ -235,3 +235,27 @@ def test_sigterm_to_run_py_dashboard_stops_the_server():
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+def test_lesson_1_names_the_week_of_the_first_budget_cut_the_run_shows():
+    import re as _re
+
+    from sim import run
+    from sim.dashboard import markers
+
+    df = run(str(CASE), seed=1, customers=4000, progress=False).trajectories
+    cut = next(m for m in markers.find(df) if m.kind == "cut")
+    lesson = (ROOT / "docs" / "teaching.md").read_text().split("## Lesson 1")[1]
+    weeks = [int(w) for w in _re.findall(r"budget cut\)[^|]*?week (\d+)", lesson)]
+    assert weeks == [cut.period], (weeks, cut.period)
+
+
+def test_notebooks_cite_only_commands_that_exist():
+    import re as _re
+
+    from sim.cli import build_parser
+
+    known = set(build_parser()._subparsers._group_actions[0].choices)
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        for cmd in _re.findall(r"run\.py (\w+)", path.read_text()):
+            assert cmd in known, f"{path.name} cites run.py {cmd}"
