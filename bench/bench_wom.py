@@ -18,8 +18,8 @@ import yaml
 
 from sim import network
 from sim.model import Market
+from sim.network import NetworkParams
 from sim.scenario import Scenario
-from sim.scenario.social import NetworkParams
 
 ROOT = Path(__file__).resolve().parents[1]
 SOCIAL = ("wom", "awareness", "contagion", "complaints")

@@ -13,13 +13,25 @@ unit_margin = (revenue - n_served (c_var + sum_d c_d s_fd)) / n_served
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from typing import TYPE_CHECKING
+
+from .step import Books
+
+if TYPE_CHECKING:
+    from .firm import Firm
+
 COST_COLUMNS = ("cost_variable", "cost_service", "cost_fixed", "cost_promotion",
                 "cost_relationship", "cost_investment", "cost_advertising", "cost_complaints",
                 "cost_redress", "cost_programme")
+SPEND = {"cost_promotion": "promotion", "cost_relationship": "relationship",
+         "cost_investment": "service", "cost_advertising": "advertising",
+         "cost_complaints": "complaints", "cost_redress": "redress",
+         "cost_programme": "programme"}
 
 
-def settle(firm, served_agents: int, paid_by_agents: float) -> dict:
-    """Book the period for ``firm``; returns its accounting columns (real money).
+def settle(firm: Firm, served_agents: int, paid_by_agents: float) -> Books:
+    """Book the period for ``firm``: its accounts in real money (cash and profit follow).
 
     Args:
         firm: The firm (its ``weight`` is real customers per agent).
@@ -33,20 +45,19 @@ def settle(firm, served_agents: int, paid_by_agents: float) -> dict:
         "cost_variable": served * firm.cfg.costs.variable,
         "cost_service": served * unit_service,
         "cost_fixed": firm.cfg.costs.fixed if firm.available else 0.0,
-        "cost_promotion": firm.spent["promotion"],
-        "cost_relationship": firm.spent["relationship"],
-        "cost_investment": firm.spent["service"],
-        "cost_advertising": firm.spent["advertising"],
-        "cost_complaints": firm.spent["complaints"],
-        "cost_redress": firm.spent["redress"],
-        "cost_programme": firm.spent["programme"],
+        **{col: firm.spent[cat] for col, cat in SPEND.items()},
     }
     cost_total = sum(costs.values())
     profit = revenue - cost_total
     firm.cash += profit
     firm.cumulative_profit += profit
     margin = (revenue - costs["cost_variable"] - costs["cost_service"]) / served if served else 0.0
-    return {"revenue": revenue, **costs, "cost_total": cost_total, "profit": profit,
-            "cumulative_profit": firm.cumulative_profit, "cash": firm.cash,
-            "unit_margin": margin, "unit_service_cost": unit_service,
-            "avg_price_paid": revenue / served if served else 0.0}
+    return Books(revenue=revenue, **costs, cost_total=cost_total, profit=profit,
+                 cumulative_profit=firm.cumulative_profit, cash=firm.cash,
+                 unit_margin=margin, unit_service_cost=unit_service,
+                 avg_price_paid=revenue / served if served else 0.0)
+
+
+def columns(books: Books) -> dict[str, float]:
+    """The accounting columns of a trajectory row."""
+    return asdict(books)

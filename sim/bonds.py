@@ -15,23 +15,42 @@ values) are set by the scenario and changed only by events. Commitment stocks:
     C_if  = s_if + (1 - s_if) L_if,   s_if = mean(legal, economic, technical, geographic, time)
 
 where L_if in [0, 1] is the lock-in of a loyalty programme's points balance (0 without one;
-sim/strategies/loyalty_programme.py). ``refresh_calculative`` is the one place C is computed.
+sim/strategies/loyalty_programme.py). ``Customers.refresh_calculative`` is the one place C
+is computed.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .constants import AFFECTIVE_BONDS, BOND_INDEX, GROWN_BONDS, STRUCTURAL_BONDS
+from .config import Block, Positive, Unit
+from .constants import AFFECTIVE_BONDS, BOND_INDEX, GROWN_BONDS
+
+
+class HalfLives(Block):
+    """Half-life in periods of each grown bond while its driver is absent."""
+
+    knowledge: Positive = 52.0
+    social: Positive = 26.0
+    psychological: Positive = 39.0
+
+class BondParams(Block):
+    """Bond growth and decay, and the two commitment stocks (ODD 7.4)."""
+
+    half_life: HalfLives = HalfLives()
+    growth_knowledge: Unit = 0.04
+    growth_social: Unit = 0.05
+    growth_psychological: Unit = 0.05
+    erosion_psychological: Unit = 0.1
+    affective_adjust: Unit = 0.1
+    affective_satisfaction_weight: Unit = 0.5
+
 
 F32 = np.float32
 KNOW, SOCIAL, PSY = (BOND_INDEX[b] for b in GROWN_BONDS)
 AFFECTIVE_ROWS = sorted(BOND_INDEX[b] for b in AFFECTIVE_BONDS)
-STRUCT_ROWS = sorted(BOND_INDEX[b] for b in STRUCTURAL_BONDS)
-# the affective and the structural bonds are contiguous rows of ``bonds``: slices select them
+# the affective bonds are contiguous rows of ``bonds``: one reduction sums them
 assert AFFECTIVE_ROWS == list(range(AFFECTIVE_ROWS[0], AFFECTIVE_ROWS[-1] + 1))
-assert STRUCT_ROWS == list(range(STRUCT_ROWS[0], STRUCT_ROWS[-1] + 1))
-STRUCT = slice(STRUCT_ROWS[0], STRUCT_ROWS[-1] + 1)
 
 
 def decay(c, p) -> None:
@@ -68,11 +87,3 @@ def update_affective(c, p) -> None:
         target *= alpha
         c.affective[f] += target
 
-
-def refresh_calculative(c, f: int, ids=None) -> None:
-    """Recompute C_if = s + (1 - s) L for customers ``ids`` (all if None) at firm ``f``."""
-    where = slice(None) if ids is None else ids
-    s = c.bonds[f, STRUCT][:, where].mean(axis=0)
-    if c.lock_in is not None:
-        s += (1 - s) * c.lock_in[f, where]
-    c.calculative[f, where] = s

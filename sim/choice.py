@@ -10,16 +10,39 @@ and V_i0 = u0_i for the outside option. Calculative commitment (structural lock-
 only toward the firm the customer is active at: it is a cost of leaving, not a reason to
 join. Customers choose by multinomial logit with temperature theta:
 P(f) = exp(V_if / theta) / sum_g exp(V_ig / theta). A customer unaware of firm f
-(a_if = 0, sim/wom.py) cannot choose it: V_if is set to -1e4; so is V_if of a closed firm
-(sim/events.py). A loyalty programme member's p_if is the member price.
+(a_if = 0, sim/awareness.py) cannot choose it: V_if is set to -1e4 (phase MASK); so is V_if
+of a closed firm (sim/events.py). A loyalty programme member's p_if is the member price.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Annotated
 
+import numpy as np
+from pydantic import Field
+
+from .config import Block, Coefficient, NonNeg
 from .constants import ACTIVE, OFFER_PRICE
-from .wom import gate
+from .prices import price_term
+from .step import Choices
+
+if TYPE_CHECKING:
+    from .customers import Customers
+
+
+class ChoiceParams(Block):
+    """Multinomial logit choice (ODD 7.1)."""
+
+    beta_quality: Coefficient = 4.0
+    beta_trust: Coefficient = 1.5
+    beta_affective: Coefficient = 1.5
+    beta_calculative: Coefficient = 2.0
+    inertia: Coefficient = 0.8
+    temperature: Annotated[float, Field(gt=0.0, le=100.0)] = 1.0
+    ref_loss: NonNeg = 1.5
+    ref_gain: NonNeg = 0.5
+
 
 F32 = np.float32
 
@@ -33,8 +56,8 @@ def offered_prices(c, firms, idx, t: int) -> np.ndarray:
         if firm.offer_discount > 0:
             has_offer = (c.offer_kind[f, idx] == OFFER_PRICE) & (c.offer_end[f, idx] > t)
             out[f, has_offer] = min(base, firm.price * (1 - firm.offer_discount))
-        if firm.price_factor is not None:  # member prices (strategies/loyalty_programme.py)
-            out[f] *= firm.price_factor(idx)
+        if firm.member_prices is not None:  # strategies/loyalty_programme.py
+            out[f] *= firm.member_prices(idx)
     return out
 
 
@@ -58,15 +81,6 @@ def utilities(c, prices: np.ndarray, idx, p, price_norm: float) -> np.ndarray:
     return out
 
 
-def price_term(price, ref, beta, p) -> np.ndarray:
-    """beta_i (p_if + R_if) / p_norm, the disutility of a price (``beta`` already / p_norm)."""
-    gap = price - ref
-    gap *= np.where(gap > 0, F32(p.ref_loss), F32(p.ref_gain))
-    gap += price
-    gap *= beta
-    return gap
-
-
 def logit_choice(v: np.ndarray, outside: np.ndarray, temperature: float, u: np.ndarray):
     """Sample one alternative per column: firm index 0..F-1, or F for the outside option."""
     top = np.maximum(v.max(axis=0), outside)
@@ -78,23 +92,30 @@ def logit_choice(v: np.ndarray, outside: np.ndarray, temperature: float, u: np.n
     return (draw[None, :] >= cum).sum(axis=0).astype(np.int8)
 
 
-def choose(c, firms, rng: np.random.Generator, p, price_norm: float, t: int):
+def choose(c: Customers, firms: list, rng: np.random.Generator, p, price_norm: float, t: int,
+           masks: Sequence[Callable[[np.ndarray, np.ndarray], None]] = ()) -> Choices:
     """Draw needs and choices for the period.
 
-    Returns:
-        idx: indices of customers with a need this period;
-        choice: their choice (firm index, or F for the outside option);
-        prices: (F, len(idx)) offered prices; v: (F, len(idx)) deterministic utilities.
+    Args:
+        c: The customers.
+        firms: The firms.
+        rng: The model's generator.
+        p: ``params.choice``.
+        price_norm: The market's usual price.
+        t: The period.
+        masks: Mechanisms' ``mask(v, idx)`` hooks (phase MASK: alternatives that cannot be
+            chosen, e.g. a firm the customer does not know).
     """
     idx = np.flatnonzero(rng.random(c.n, dtype=F32) < c.need_prob)
     prices = offered_prices(c, firms, idx, t)
     v = utilities(c, prices, idx, p, price_norm)
-    gate(v, c, idx)
+    for mask in masks:
+        mask(v, idx)
     for f, firm in enumerate(firms):
         if not firm.available:  # closed firm (sim/events.py)
             v[f] = F32(-1e4)
     choice = logit_choice(v, c.outside_utility[idx], p.temperature, rng.random(idx.size, dtype=F32))
-    return idx, choice, prices, v
+    return Choices(idx, choice, prices, v)
 
 
 def ration(idx, choice, capacity: int, f: int, rng: np.random.Generator):

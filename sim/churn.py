@@ -10,41 +10,63 @@ An offer made in period t0 for L periods is valid in t0 .. t0 + L - 1; it ends w
 expires (``expire_offers``, at the start of each period), when it brings the customer back,
 or when the customer is lost again; the customer is then eligible for a new offer.
 
-The reason of a loss is the incident remembered within ``incident_memory`` periods (core
-failure, encounter failure, inconvenience, response to failure) if any; otherwise "price" if
-price accounts for at least half of the utility gap (switch) or the price is above the
-customer's reference price (lapse), otherwise "competition".
+The reason of a loss (sim/transitions.py) is the incident remembered within
+``incident_memory`` periods (core failure, encounter failure, inconvenience, response to
+failure) if any; otherwise "price" if price accounts for at least half of the utility gap
+(switch) or the price is above the customer's reference price (lapse), otherwise
+"competition".
 """
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
 
-from .choice import price_term
+import numpy as np
+from pydantic import Field
+
+from .config import MAX_SPAN, Block
 from .constants import (
     ACTIVE,
     CH_NEW,
     CH_PRICE,
     CH_RELATIONSHIP,
     CH_RETURNED,
-    INC_NONE,
     LOST,
     NEVER,
     OFFER_NONE,
     OFFER_PRICE,
     OFFER_RELATIONSHIP,
-    REASONS,
 )
+from .prices import price_term
+from .step import Choices, Losses, Tally
+from .transitions import lose, reasons
+
+if TYPE_CHECKING:
+    from .customers import Customers
 
 F32 = np.float32
-# incident code -> reason index (INC_NONE maps to -1: decided by price / competition)
-INCIDENT_REASON = np.array([-1, REASONS.index("core_failure"), REASONS.index("encounter_failure"),
-                            REASONS.index("inconvenience"), REASONS.index("response_to_failure"),
-                            REASONS.index("ethical")])
-PRICE, COMPETITION = REASONS.index("price"), REASONS.index("competition")
 
 
-def admit(c, f: int, ids, t: int) -> dict:
+class ChurnParams(Block):
+    """Loss detection and its reason (ODD 7.5), ``params.churn``."""
+
+    dormancy: int = Field(26, ge=1, le=MAX_SPAN, description="periods without a purchase "
+                          "after which an active customer is lost (lapse)")
+    incident_memory: int = Field(8, ge=0, le=MAX_SPAN, description="periods an incident is "
+                                 "remembered as a reason")
+
+
+def expire_offers(c: Customers, t: int) -> None:
+    """Offers whose last valid period has passed end: the customer is eligible again.
+
+    An offer made in period t0 for L periods has ``offer_end = t0 + L`` and is valid in
+    periods t0 .. t0 + L - 1.
+    """
+    done = (c.offer_kind != OFFER_NONE) & (c.offer_end <= t)
+    c.offer_kind[done] = OFFER_NONE
+
+
+def admit(c: Customers, f: int, ids: np.ndarray, t: int, tally: Tally) -> None:
     """Make customers ``ids`` (served by firm ``f``) active there; count how they came."""
     status = c.status[f, ids]
     new, back = ids[status == NEVER], ids[status == LOST]
@@ -59,23 +81,38 @@ def admit(c, f: int, ids, t: int) -> dict:
     c.status[f, fresh] = ACTIVE
     c.last_visit[f, ids] = t
     c.last_firm[ids] = f
-    return {"new_customers": new.size, "won_back": back.size,
-            "won_back_price": int((channel == CH_PRICE).sum()),
-            "won_back_relationship": int((channel == CH_RELATIONSHIP).sum())}
+    tally.new_customers += new.size
+    tally.won_back += back.size
+    tally.won_back_price += int((channel == CH_PRICE).sum())
+    tally.won_back_relationship += int((channel == CH_RELATIONSHIP).sum())
 
 
-def expire_offers(c, t: int) -> None:
-    """Offers whose last valid period has passed end: the customer is eligible again.
+def losses(c: Customers, f: int, choices: Choices, elsewhere: np.ndarray, p, t: int,
+           list_price: float, price_norm: float) -> Losses:
+    """Firm ``f``'s switches (among positions ``elsewhere`` served by another firm), then lapses.
 
-    An offer made in period t0 for L periods has ``offer_end = t0 + L`` and is valid in
-    periods t0 .. t0 + L - 1.
+    Args:
+        c: The customers.
+        f: The firm.
+        choices: The period's choices.
+        elsewhere: Positions in ``choices.idx`` of customers served by a firm other than f.
+        p: The model parameters (``choice`` and ``churn`` blocks).
+        t: The period.
+        list_price: Firm f's list price.
+        price_norm: The market's usual price.
     """
-    done = (c.offer_kind != OFFER_NONE) & (c.offer_end <= t)
-    c.offer_kind[done] = OFFER_NONE
+    memory = p.churn.incident_memory
+    sw_ids, sw_price = switches(c, f, choices, elsewhere, p.choice, price_norm)
+    out = lose(c, f, sw_ids, reasons(c, f, sw_ids, sw_price, t, memory), t)
+    la_ids, la_price = lapses(c, f, t, p.churn.dormancy, list_price)
+    out.add(lose(c, f, la_ids, reasons(c, f, la_ids, la_price, t, memory), t))
+    return out
 
 
-def switches(c, f: int, idx, pos, v, prices, choice_p, price_norm):
+def switches(c: Customers, f: int, choices: Choices, pos: np.ndarray, choice_p,
+             price_norm: float) -> tuple[np.ndarray, np.ndarray]:
     """Customers active at f who bought elsewhere (positions ``pos``) and now prefer it."""
+    idx, v, prices = choices.idx, choices.v, choices.prices
     ids = idx[pos]
     g = c.last_firm[ids]
     vg = v[g, pos]
@@ -89,31 +126,8 @@ def switches(c, f: int, idx, pos, v, prices, choice_p, price_norm):
     return ids, price_led
 
 
-def lapses(c, f: int, t: int, dormancy: int, list_price: float):
+def lapses(c: Customers, f: int, t: int, dormancy: int,
+           list_price: float) -> tuple[np.ndarray, np.ndarray]:
     """Customers active at f who have not bought there for more than ``dormancy`` periods."""
     ids = np.flatnonzero((c.last_visit[f] < t - dormancy) & (c.status[f] == ACTIVE))
     return ids, list_price > c.reference_price[ids]
-
-
-def reasons(c, f: int, ids, price_led, t: int, memory: int) -> np.ndarray:
-    """Keaveney reason index for each lost customer."""
-    inc = c.incident[f, ids]
-    recent = (inc != INC_NONE) & (t - c.incident_t[f, ids] <= memory)
-    fallback = np.where(price_led, PRICE, COMPETITION)
-    return np.where(recent, INCIDENT_REASON[inc], fallback)
-
-
-def lose(c, f: int, ids, why, t: int) -> dict:
-    """Mark customers ``ids`` lost to firm ``f``; count by reason and by acquisition channel."""
-    ch = c.channel[f, ids]
-    c.status[f, ids] = LOST
-    c.lost_since[f, ids] = t
-    c.offer_kind[f, ids] = OFFER_NONE
-    counts = np.bincount(why, minlength=len(REASONS))
-    out = {f"lost_{r}": int(n) for r, n in zip(REASONS, counts)}
-    out["lost"] = ids.size
-    out["lost_won_price"] = int((ch == CH_PRICE).sum())
-    out["lost_won_relationship"] = int((ch == CH_RELATIONSHIP).sum())
-    out["tenure_lost_won_price"] = int((t - c.acquired[f, ids[ch == CH_PRICE]]).sum())
-    out["tenure_lost_won_relationship"] = int((t - c.acquired[f, ids[ch == CH_RELATIONSHIP]]).sum())
-    return out

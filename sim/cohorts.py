@@ -25,11 +25,31 @@ an active customer (Gupta, Lehmann & Stuart 2004).
 from __future__ import annotations
 
 from collections import deque
+from typing import Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
 
+from .config import Block
 from .constants import ACTIVE, CHANNELS
+from .step import Books, Mechanism, Phase, Tally, Visit, World
+
+
+class CohortParams(Block):
+    """Cohort survival and customer lifetime value (ODD 7.18)."""
+
+    enabled: bool = Field(True, description="record cohorts.csv and the CLV columns")
+    every: int = Field(4, ge=1, le=100_000, description="periods between cohort snapshots")
+    basis: Literal["margin", "revenue"] = Field(
+        "margin", description="value of a purchase: price less variable and service cost, or "
+                              "the price paid")
+    window: int = Field(13, ge=1, le=100_000,
+                        description="periods averaged for the value per customer and retention")
+    discount_rate: float = Field(0.0, ge=0.0, le=1.0, description="discount rate per period")
+    clv_horizon: int = Field(0, ge=0, le=100_000,
+                             description="periods of expected lifetime counted (0 = unlimited)")
+
 
 F32 = np.float32
 NCH = len(CHANNELS)
@@ -37,67 +57,66 @@ COLUMNS = ("clv_mean", "clv_realised")
 TABLE_COLUMNS = ("cohort", "channel", "firm", "age", "alive")
 
 
-class Cohorts:
-    """Cohort survival counts and the value each customer brought.
+class Cohorts(Mechanism):
+    """Cohort survival counts and the value each customer brought (``params.cohorts``).
 
-    Args:
-        model: The ``Market``; reads ``model.params.cohorts``.
+    Attributes:
+        value: (F, N) value each customer brought each firm during the run.
+        bought: (F, N) whether the customer has bought from the firm during the run.
     """
 
-    def __init__(self, model):
-        self.model = model
-        c = model.customers
-        self.p = model.params.cohorts
-        self.enabled = self.p.enabled
-        self.value = np.zeros((c.n_firms, c.n if self.enabled else 0), F32)
-        # who has bought from each firm during the run (the customers CLV is realised over)
-        self.bought = np.zeros((c.n_firms, c.n if self.enabled else 0), bool)
-        self.weight = model.weight  # real customers per agent
+    key = "cohorts"
+    arrays = ("value", "bought")
+    phases = (Phase.SERVED, Phase.RECYCLED, Phase.ROW)
+    columns = COLUMNS
+    defaults = dict.fromkeys(COLUMNS, float("nan"))
+
+    def __init__(self, world: World):
+        super().__init__(world)
+        c = world.customers
+        self.p = world.params.cohorts
+        self.value = np.zeros((c.n_firms, c.n), F32)
+        self.bought = np.zeros((c.n_firms, c.n), bool)
         self.total = np.zeros(c.n_firms)  # sum of ``value`` per firm, kept up to date
-        self.history = [deque(maxlen=self.p.window) for _ in model.firms]
+        self.history: list[deque] = [deque(maxlen=self.p.window) for _ in world.firms]
         self.rows: list[np.ndarray] = []
-        self.seen = [np.zeros(0, bool) for _ in model.firms]
+        self.seen = [np.zeros(0, bool) for _ in world.firms]
 
-    def nbytes(self) -> int:
-        """Bytes of state held."""
-        return self.value.nbytes + self.bought.nbytes
-
-    def record(self, firm, ids: np.ndarray, paid: np.ndarray) -> None:
-        """Add the value of this period's purchases by ``ids`` at ``firm``."""
-        if not self.enabled or ids.size == 0:
+    def served(self, visit: Visit) -> None:
+        """Add the value of this period's purchases at the visited firm."""
+        if visit.ids.size == 0:
             return
-        v = paid.astype(F32)
+        firm = self.world.firms[visit.firm]
+        v = visit.paid.astype(F32)
         if self.p.basis == "margin":
             v -= F32(firm.cfg.costs.variable + firm.unit_service_cost())
-        self.value[firm.index, ids] += v
-        self.bought[firm.index, ids] = True
-        self.total[firm.index] += v.sum(dtype=np.float64)
+        self.value[visit.firm, visit.ids] += v
+        self.bought[visit.firm, visit.ids] = True
+        self.total[visit.firm] += v.sum(dtype=np.float64)
 
-    def reset(self, ids: np.ndarray) -> None:
+    def recycled(self, ids: np.ndarray) -> None:
         """Newcomers in recycled places bring no value yet."""
-        if self.enabled:
-            self.total -= self.value[:, ids].sum(axis=1, dtype=np.float64)
-            self.value[:, ids] = 0
-            self.bought[:, ids] = False
+        self.total -= self.value[:, ids].sum(axis=1, dtype=np.float64)
+        self.value[:, ids] = 0
+        self.bought[:, ids] = False
 
-    def row(self, firm, row: dict) -> dict:
-        """``clv_mean`` and ``clv_realised`` of ``firm``; takes a cohort snapshot when due."""
-        if not self.enabled:
-            return dict.fromkeys(COLUMNS, float("nan"))
-        f, t = firm.index, self.model.t
-        active = row["customers_active"]
-        value = row["revenue"]
+    def row(self, f: int, tally: Tally, books: Books) -> dict[str, float]:
+        """``clv_mean`` and ``clv_realised`` of firm ``f``; takes a cohort snapshot when due."""
+        t = self.world.t
+        active = tally.active_end
+        value = books.revenue
         if self.p.basis == "margin":
-            value -= row["cost_variable"] + row["cost_service"]
-        retention = row["retention_rate"]
-        per_customer = value / (active * self.weight) if active else np.nan
+            value -= books.cost_variable + books.cost_service
+        start = tally.active_start
+        retention = 1 - tally.losses.total / start if start else float("nan")
+        per_customer = value / (active * self.world.weight) if active else np.nan
         self.history[f].append((per_customer, retention))
         n = np.count_nonzero(self.bought[f])
         realised = float(self.total[f] / n) if n else float("nan")
-        if t % self.p.every == 0 or t == self.model.spec.horizon - 1:
+        if t % self.p.every == 0 or t == self.world.spec.horizon - 1:
             self._snapshot(f, t)
         else:
-            self._sizes(f, t, row)
+            self._sizes(f, t, tally)
         return {"clv_mean": self.expected(f), "clv_realised": realised}
 
     def expected(self, f: int) -> float:
@@ -116,7 +135,7 @@ class Cohorts:
 
     def _snapshot(self, f: int, t: int) -> None:
         """Count active customers by (cohort, channel) at firm ``f``; keep seen cohorts."""
-        c = self.model.customers
+        c = self.world.customers
         active = c.status[f] == ACTIVE
         cohort = np.maximum(c.acquired[f][active], -1).astype(np.int64) + 1
         key = cohort * NCH + c.channel[f][active]
@@ -130,11 +149,11 @@ class Cohorts:
         self.rows.append(np.stack([cohorts, keys % NCH, np.full(keys.size, f),
                                    t - np.maximum(cohorts, 0), alive[keys]]))
 
-    def _sizes(self, f: int, t: int, row: dict) -> None:
+    def _sizes(self, f: int, t: int, tally: Tally) -> None:
         """Cohort sizes at age 0 from the period's admissions (between snapshots)."""
-        price, rel = row.get("won_back_price", 0), row.get("won_back_relationship", 0)
-        sizes = {"new": row.get("new_customers", 0), "price": price, "relationship": rel,
-                 "returned": row.get("won_back", 0) - price - rel}
+        price, rel = tally.won_back_price, tally.won_back_relationship
+        sizes = {"new": tally.new_customers, "price": price, "relationship": rel,
+                 "returned": tally.won_back - price - rel}
         ch = np.array([CHANNELS.index(k) for k in sizes])
         n = np.array(list(sizes.values()))
         keep = n > 0
@@ -151,10 +170,10 @@ class Cohorts:
         if not self.rows:
             return pd.DataFrame(columns=list(TABLE_COLUMNS))
         a = np.concatenate(self.rows, axis=1)
-        ids = self.model.firm_ids
+        ids = [firm.fid for firm in self.world.firms]
         return pd.DataFrame({"cohort": a[0], "channel": np.array(CHANNELS)[a[1]],
                              "firm": np.array(ids)[a[2]], "age": a[3],
-                             "alive": a[4] * self.weight})
+                             "alive": a[4] * self.world.weight})
 
 
 def lifetimes(table: pd.DataFrame, channels=("new", "price", "relationship", "returned"),

@@ -22,51 +22,94 @@ reason is the remembered incident if any, otherwise "competition". Exposures bel
 from __future__ import annotations
 
 import numpy as np
+from pydantic import Field
 
-from . import churn
+from .config import Block, Unit
 from .constants import ACTIVE, LOST
+from .step import Losses, Mechanism, Phase, Tally, World
+from .transitions import lose_for
+
+
+class ContagionParams(Block):
+    """Contagious defection (ODD 7.12): neighbours' recent defections raise the churn hazard."""
+
+    enabled: bool = False
+    effect: float = Field(0.8, ge=0.0, le=100.0,
+                          description="hazard ratio - 1 per fresh defecting neighbour "
+                                      "(Nitzan & Libai 2011: about 0.8)")
+    half_life: float = Field(4.0, gt=0.0, le=10_000, description="periods for a neighbour's "
+                                                                 "defection to lose half its pull")
+    base_hazard: float | None = Field(None, ge=0.0, le=1.0,
+                                      description="h0; null: the firm's smoothed loss rate")
+    loyal_shield: Unit = Field(0.5, description="effect x (1 - shield A_if): weaker for the "
+                                                "emotionally committed")
+    trust_loss: Unit = Field(0.3, description="a contagion defector's trust falls by this share")
+
 
 F32 = np.float32
 SMOOTH, START_HAZARD, MIN_EXPOSURE = 0.1, 1 / 52, 0.02
 
 
-def decay_and_push(model) -> None:
-    """End of period: exposures decay; this period's defections reach their neighbours."""
-    c, p, t = model.customers, model.params.contagion, model.t
-    c.exposure *= F32(0.5 ** (1.0 / p.half_life))
-    for f in range(c.n_firms):
-        new = np.flatnonzero((c.lost_since[f] == t) & (c.status[f] == LOST))
-        if new.size:
-            who, n = np.unique(model.network.neighbours_of(new), return_counts=True)
-            c.exposure[f, who] += n.astype(F32)
+class Contagion(Mechanism):
+    """Exposure to neighbours' defections and the extra hazard it brings (``params.contagion``).
+
+    Attributes:
+        base_hazard: h0_f per firm (smoothed loss rate without contagion).
+        lost_now: Per firm, this period's contagion losses.
+    """
+
+    key = "contagion"
+    arrays = ()  # ``exposure`` is a customer array (sim/customers.py) only this mechanism writes
+    phases = (Phase.LOSSES, Phase.ROW, Phase.END)
+    columns = ("lost_contagion",)
+    counts = columns
+    defaults = {"lost_contagion": 0.0}
+    needs_network = True
+
+    def __init__(self, world: World):
+        super().__init__(world)
+        self.base_hazard = np.full(len(world.firms), START_HAZARD)
+        self.lost_now = np.zeros(len(world.firms), np.int64)
+
+    def losses(self, f: int) -> Losses:
+        """Draw this period's contagion defections at firm ``f``; lose them with their reasons."""
+        w = self.world
+        c, p = w.customers, w.params.contagion
+        exposed = np.flatnonzero(c.exposure[f] > MIN_EXPOSURE)
+        exposed = exposed[c.status[f, exposed] == ACTIVE]
+        h0 = p.base_hazard if p.base_hazard is not None else self.base_hazard[f]
+        gone = exposed[w.rng.random(exposed.size, dtype=F32) < hazard(c, f, exposed, h0, p)]
+        c.trust[f, gone] *= F32(1 - p.trust_loss)
+        c.last_firm[gone[c.last_firm[gone] == f]] = -1
+        self.lost_now[f] = gone.size
+        return lose_for(c, f, gone, w.t, w.params.churn.incident_memory)
+
+    def row(self, f, tally, books) -> dict[str, float]:
+        """This period's contagion losses at firm ``f``."""
+        return {"lost_contagion": float(self.lost_now[f])}
+
+    def end(self, tallies: list[Tally]) -> None:
+        """The base hazards learn the period; exposures decay; defections reach neighbours."""
+        for f, tally in enumerate(tallies):
+            if tally.active_start:
+                rate = (tally.losses.total - self.lost_now[f]) / tally.active_start
+                self.base_hazard[f] += SMOOTH * (rate - self.base_hazard[f])
+        self._decay_and_push()
+
+    def _decay_and_push(self) -> None:
+        """Exposures decay; this period's defections reach their neighbours."""
+        w = self.world
+        c, t = w.customers, w.t
+        assert w.network is not None
+        c.exposure *= F32(0.5 ** (1.0 / w.params.contagion.half_life))
+        for f in range(c.n_firms):
+            new = np.flatnonzero((c.lost_since[f] == t) & (c.status[f] == LOST))
+            if new.size:
+                who, n = np.unique(w.network.neighbours_of(new), return_counts=True)
+                c.exposure[f, who] += n.astype(F32)
 
 
 def hazard(c, f: int, ids: np.ndarray, h0: float, p) -> np.ndarray:
     """h_if for customers ``ids`` at firm ``f``."""
     gamma = F32(p.effect) * (1 - F32(p.loyal_shield) * c.affective[f, ids])
     return np.minimum(F32(h0) * ((1 + gamma) ** c.exposure[f, ids] - 1), 1)
-
-
-def losses(model, firm) -> dict:
-    """Draw this period's contagion defections at ``firm``; lose them with their reasons."""
-    c, p, f, t = model.customers, model.params.contagion, firm.index, model.t
-    exposed = np.flatnonzero(c.exposure[f] > MIN_EXPOSURE)
-    exposed = exposed[c.status[f, exposed] == ACTIVE]
-    h0 = p.base_hazard if p.base_hazard is not None else model.social.base_hazard[f]
-    gone = exposed[model.rng.random(exposed.size, dtype=F32) < hazard(c, f, exposed, h0, p)]
-    c.trust[f, gone] *= F32(1 - p.trust_loss)
-    c.last_firm[gone[c.last_firm[gone] == f]] = -1
-    why = churn.reasons(c, f, gone, np.zeros(gone.size, bool), t,
-                        model.params.churn.incident_memory)
-    out = churn.lose(c, f, gone, why, t)
-    out["lost_contagion"] = int(gone.size)
-    return out
-
-
-def update_base(model, f: int, row: dict) -> None:
-    """Smooth firm f's loss rate without contagion into h0_f (used when base_hazard is null)."""
-    active0 = row.get("active_start", 0)
-    if active0:
-        rate = (row["lost"] - row.get("lost_contagion", 0)) / active0
-        base = model.social.base_hazard
-        base[f] += SMOOTH * (rate - base[f])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import bonds as bond_rules
 from .constants import (
     ACTIVE,
     AFFECTIVE_BONDS,
@@ -29,6 +28,10 @@ from .constants import (
 )
 
 F32 = np.float32
+STRUCT_ROWS = sorted(BOND_INDEX[b] for b in STRUCTURAL_BONDS)
+# the structural bonds are contiguous rows of ``bonds``: a slice selects them
+assert STRUCT_ROWS == list(range(STRUCT_ROWS[0], STRUCT_ROWS[-1] + 1))
+STRUCT = slice(STRUCT_ROWS[0], STRUCT_ROWS[-1] + 1)
 GROWN_ROWS = [BOND_INDEX[b] for b in GROWN_BONDS]
 PAIR_FLOATS = ("trust", "satisfaction", "expectation", "affective", "calculative", "exposure")
 PAIR_INTS = (("status", np.int8), ("acquired", np.int16), ("lost_since", np.int16),
@@ -76,7 +79,6 @@ class Customers:
         for name, dtype in PAIR_INTS:
             setattr(self, name, np.zeros((n_firms, n), dtype))
         self.aware.fill(1)  # sim/wom.py draws awareness when params.awareness is enabled
-        self.gate_awareness = False  # choice ignores `aware` unless params.awareness is enabled
         self.bonds = np.zeros((n_firms, len(BONDS), n), F32)
         # L_if, the lock-in of a loyalty programme's points (sim/strategies/loyalty_programme.py
         # owns it); None when no firm runs a programme
@@ -146,7 +148,19 @@ class Customers:
             self.lost_since[f] = np.where(is_lost, -rng.integers(0, ini.max_time_lost + 1, n), 0)
         self.last_firm[:] = np.where(current < len(active), current, -1)
         for f in range(self.n_firms):
-            bond_rules.refresh_calculative(self, f)
+            self.refresh_calculative(f)
+
+    def refresh_calculative(self, f: int, ids: np.ndarray | None = None) -> None:
+        """C_if = s + (1 - s) L_if for customers ``ids`` (all if None) at firm ``f`` (ODD 7.4).
+
+        s is the mean of the structural bonds, L_if the lock-in of a loyalty programme's points
+        (0 without one). This is the one place calculative commitment is computed.
+        """
+        where = slice(None) if ids is None else ids
+        s = self.bonds[f, STRUCT][:, where].mean(axis=0)
+        if self.lock_in is not None:
+            s += (1 - s) * self.lock_in[f, where]
+        self.calculative[f, where] = s
 
     def bond(self, f: int, name: str) -> np.ndarray:
         """The (N,) array of bond ``name`` toward firm ``f`` (a view: writes go through)."""

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from . import trust
-from .bonds import refresh_calculative
 from .constants import (
     ACTIVE,
     BONDS,
@@ -38,62 +38,68 @@ from .constants import (
     INC_ENCOUNTER,
     INC_ETHICAL,
     NEVER,
+    REASONS,
     STRUCTURAL_BONDS,
 )
-from .scenario.events import new_params_block
-from .strategies.base import pick
+from .sampling import pick
+from .step import Choices, Losses, Mechanism, Phase, Visit, World
+from .transitions import lose
 
 F32 = np.float32
 STRUCT_ROWS = [BONDS.index(b) for b in STRUCTURAL_BONDS]
 LOG_COLUMNS = ("period", "type", "firm", "target", "value", "customers", "note")
 
 
-class Timeline:
-    """The scenario's events and their log.
+class Timeline(Mechanism):
+    """The scenario's events and their log (``events:`` in the scenario).
 
-    Args:
-        model: The ``Market`` (its firms and customers exist already).
+    Attributes:
+        log: One record per applied event (``events.csv``).
+        count: Per firm, events applied this period.
+        pending: Per firm, losses this period's events caused (a firm's exit).
     """
 
-    def __init__(self, model):
-        self.model = model
-        self.events = sorted(model.spec.events, key=lambda e: e.at)
-        self.index = {f.fid: f.index for f in model.firms}
-        self.bond_levels = [np.array([getattr(f.cfg.bonds, b) for b in BONDS], F32)
-                            for f in model.firms]
+    key = "events"
+    phases = (Phase.START, Phase.AFTER_LOSSES, Phase.ROW)
+    columns = ("events",)
+    defaults = {"events": 0.0}
+
+    def __init__(self, world: World):
+        super().__init__(world)
+        self.events = sorted(world.spec.events, key=lambda e: e.at)
+        self.index = {f.fid: f.index for f in world.firms}
         self.log: list[dict] = []
-        self.count = [0] * len(model.firms)
-        self.pending = [{} for _ in model.firms]
+        self.count = [0] * len(world.firms)
+        self.pending = [Losses() for _ in world.firms]
         if any(e.type in ("set", "scale") and e.target.startswith("params.")
                for e in self.events):
-            model.params = model.params.model_copy(deep=True)
+            world.params = world.params.model_copy(deep=True)
         for ev in self.events:
             opener = ev.firm if ev.type == "firm_enter" else getattr(ev, "entrant", None)
             if opener is not None and ev.at > 0:
-                model.firms[self.index[opener]].available = False
+                world.firms[self.index[opener]].available = False
 
-    def apply(self) -> None:
+    def start(self) -> None:
         """Apply the events due at the start of the current period."""
-        t = self.model.t
-        self.count = [0] * len(self.model.firms)
-        self.pending = [{} for _ in self.model.firms]
+        w = self.world
+        self.count = [0] * len(w.firms)
+        self.pending = [Losses() for _ in w.firms]
         for ev in self.events:
-            if ev.at == t:
+            if ev.at == w.t:
                 firms, target, value, n = HANDLERS[ev.type](self, ev)
                 for fid in firms:
                     self.count[self.index[fid]] += 1
-                self.log.append({"period": t, "type": ev.type, "firm": ",".join(firms),
+                self.log.append({"period": w.t, "type": ev.type, "firm": ",".join(firms),
                                  "target": target, "value": value,
-                                 "customers": n * self.model.weight,
-                                 "note": ev.note})
+                                 "customers": n * w.weight, "note": ev.note})
 
-    def losses(self) -> list[dict]:
-        """Losses caused by this period's events, per firm (to add to its row)."""
+    def after_losses(self, choices: Choices, visits: list[Visit]) -> list[Losses]:
+        """Losses caused by this period's events, per firm."""
         return self.pending
 
-    def row(self, f: int) -> dict:
+    def row(self, f, tally, books) -> dict[str, float]:
         """The ``events`` column of firm ``f``."""
-        return {"events": self.count[f]}
+        return {"events": float(self.count[f])}
 
     def table(self) -> pd.DataFrame:
         """The log as a DataFrame (``events.csv``)."""
@@ -101,7 +107,7 @@ class Timeline:
 
     def firm(self, fid: str):
         """The firm agent with id ``fid``."""
-        return self.model.firms[self.index[fid]]
+        return self.world.firms[self.index[fid]]
 
 
 def _set_or_scale(tl: Timeline, ev):
@@ -110,7 +116,7 @@ def _set_or_scale(tl: Timeline, ev):
     op = (lambda x: ev.value) if ev.type == "set" else (lambda x: x * ev.factor)
     shown = ev.value if ev.type == "set" else ev.factor
     if parts[0] == "params":
-        params = tl.model.params
+        params = tl.world.params
         block = getattr(params, parts[1])
         setattr(params, parts[1], new_params_block(block, parts[2], op(getattr(block, parts[2]))))
         return [], ev.target, shown, 0
@@ -134,17 +140,18 @@ def _set_or_scale(tl: Timeline, ev):
 
 def _bond(tl: Timeline, f: int, k: int, op, segment: str | None) -> int:
     """Set or scale bond row ``k`` toward firm ``f`` (one segment's customers, or all)."""
-    c = tl.model.customers
+    c = tl.world.customers
     if segment is None:
         ids = slice(None)
-        tl.bond_levels[f][k] = np.clip(op(tl.bond_levels[f][k]), 0.0, 1.0)
+        levels = tl.world.firms[f].bond_levels
+        levels[k] = np.clip(op(levels[k]), 0.0, 1.0)
         n = c.n
     else:
         ids = np.flatnonzero(c.segment == c.segment_names.index(segment))
         n = ids.size
     c.bonds[f, k, ids] = np.clip(op(c.bonds[f, k, ids]), 0.0, 1.0)
     if k in STRUCT_ROWS:
-        refresh_calculative(c, f, None if segment is None else ids)
+        c.refresh_calculative(f, None if segment is None else ids)
     return int(n)
 
 
@@ -158,8 +165,10 @@ def _exit(tl: Timeline, ev):
     """Handler of ``firm_exit``: close the firm; its active customers are lost to it."""
     firm = tl.firm(ev.firm)
     firm.available = False
-    ids = np.flatnonzero(tl.model.customers.status[firm.index] == ACTIVE)
-    tl.pending[firm.index] = tl.model.turnover.lose_involuntary(firm.index, ids)
+    c = tl.world.customers
+    ids = np.flatnonzero(c.status[firm.index] == ACTIVE)
+    why = np.full(ids.size, REASONS.index("involuntary"), np.int64)
+    tl.pending[firm.index] = lose(c, firm.index, ids, why, tl.world.t)
     return [ev.firm], "available", 0.0, int(ids.size)
 
 
@@ -173,12 +182,12 @@ def _deregulate(tl: Timeline, ev):
     for fid in incumbents:
         for b in ev.bonds:
             _bond(tl, tl.index[fid], BONDS.index(b), lambda x: x * ev.factor, None)
-    return firms + incumbents, "bonds." + "+".join(ev.bonds), ev.factor, tl.model.customers.n
+    return firms + incumbents, "bonds." + "+".join(ev.bonds), ev.factor, tl.world.customers.n
 
 
 def _service_failure(tl: Timeline, ev):
     """Handler of ``service_failure``."""
-    m, firm = tl.model, tl.firm(ev.firm)
+    m, firm = tl.world, tl.firm(ev.firm)
     c, f = m.customers, firm.index
     active = np.flatnonzero(c.status[f] == ACTIVE)
     ids = pick(m.rng, active, int(m.rng.binomial(active.size, ev.share)))
@@ -192,11 +201,9 @@ def _service_failure(tl: Timeline, ev):
 
 def _scandal(tl: Timeline, ev):
     """Handler of ``scandal``."""
-    m, firm = tl.model, tl.firm(ev.firm)
+    m, firm = tl.world, tl.firm(ev.firm)
     c, f = m.customers, firm.index
-    know = c.status[f] != NEVER
-    if hasattr(c, "aware"):
-        know |= c.aware[f] == 1
+    know = (c.status[f] != NEVER) | (c.aware[f] == 1)
     cand = np.flatnonzero(know)
     ids = pick(m.rng, cand, int(m.rng.binomial(cand.size, ev.share)))
     trust.update_trust(c, f, ids, np.full(ids.size, -ev.severity, F32), m.params.trust)
@@ -211,3 +218,12 @@ def _scandal(tl: Timeline, ev):
 HANDLERS = {"set": _set_or_scale, "scale": _set_or_scale, "firm_enter": _enter,
             "firm_exit": _exit, "deregulate": _deregulate,
             "service_failure": _service_failure, "scandal": _scandal}
+
+
+def new_params_block(block, name: str, value: float):
+    """A copy of a parameter block with ``name`` set to ``value``, validated against its range."""
+    data = block.model_dump() | {name: value}
+    try:
+        return type(block).model_validate(data)
+    except ValidationError as e:
+        raise ValueError(f"{name}={value} is out of range: {e.errors()[0]['msg']}") from None

@@ -24,8 +24,29 @@ it is a core service failure, otherwise a service encounter failure.
 from __future__ import annotations
 
 import numpy as np
+from pydantic import Field
 
+from .config import Block, NonNeg, Unit
 from .constants import INC_CORE, INC_ENCOUNTER, INC_NONE
+
+
+class ExperienceParams(Block):
+    """Realised quality, failures, disconfirmation and satisfaction (ODD 7.2)."""
+
+    noise_sd: NonNeg = 0.08
+    failure_max: Unit = 0.25
+    failure_severity: NonNeg = 0.35
+    price_expectation: NonNeg = 0.3
+    gain_positive: NonNeg = 1.5
+    gain_negative: NonNeg = 3.0
+    gain_performance: NonNeg = Field(0.0, description="satisfaction response to the level of "
+                                     "quality, g_perf (Churchill & Surprenant 1982)")
+    performance_mid: Unit = Field(0.5, description="quality that is neither good nor bad, "
+                                  "q_mid")
+    satisfaction_adjust: Unit = 0.3
+    expectation_adapt: Unit = 0.15
+    reference_adapt: Unit = 0.2
+
 
 F32 = np.float32
 

@@ -20,8 +20,29 @@ of the period (``lost_loyal_*``). State: v (float16) and the type (int8) per cus
 from __future__ import annotations
 
 import numpy as np
+from pydantic import Field
 
+from .config import Block
 from .constants import ACTIVE, LOST
+from .step import Books, Choices, Mechanism, Phase, Tally, Visit, World
+
+
+class LoyaltyTypeParams(Block):
+    """Dick & Basu loyalty types (ODD 7.16): relative attitude x repeat patronage."""
+
+    enabled: bool = Field(True, description="classify customers every period")
+    attitude_threshold: float = Field(
+        0.0, ge=-1.0, le=1.0,
+        description="relative attitude (own minus best alternative) at or above which it is high")
+    patronage_threshold: float = Field(
+        0.5, ge=0.0, le=1.0, description="smoothed visit share at or above which it is high")
+    patronage_memory: float = Field(
+        0.2, gt=0.0, le=1.0,
+        description="weight of the latest purchase occasion in the smoothed visit share")
+    reference_attitude: float = Field(
+        0.45, ge=0.0, le=1.0,
+        description="attitude toward the outside option (not buying / another venue)")
+
 
 F32 = np.float32
 TYPES = ("true", "spurious", "latent", "none")
@@ -29,79 +50,82 @@ TRUE, SPURIOUS, LATENT, NONE = range(4)
 COLUMNS = (*(f"loyal_{k}" for k in TYPES), *(f"lost_loyal_{k}" for k in TYPES))
 
 
-class LoyaltyTypes:
-    """Visit shares and loyalty types of every customer-firm pair.
+class LoyaltyTypes(Mechanism):
+    """Visit shares and loyalty types of every customer-firm pair (``params.loyalty_types``).
 
-    Args:
-        model: The ``Market``; reads ``model.params.loyalty_types`` and ``model.customers``.
+    Attributes:
+        visit_share: (F, N) smoothed share of purchase occasions spent at each firm.
+        kind: (F, N) loyalty type (true, spurious, latent, none).
+        was_active: (F, N) who was active at the start of the period.
     """
 
-    def __init__(self, model):
-        self.model = model
-        c = model.customers
-        self.enabled = model.params.loyalty_types.enabled
-        shape = (c.n_firms, c.n) if self.enabled else (c.n_firms, 0)
+    key = "loyalty_types"
+    arrays = ("visit_share", "kind", "was_active")
+    phases = (Phase.START, Phase.AFTER_LOSSES, Phase.RECYCLED, Phase.ROW)
+    columns = COLUMNS
+    counts = COLUMNS
+    defaults = dict.fromkeys(COLUMNS, float("nan"))
+
+    def __init__(self, world: World):
+        super().__init__(world)
+        c = world.customers
+        shape = (c.n_firms, c.n)
         self.visit_share = np.zeros(shape, np.float16)
         self.kind = np.full(shape, NONE, np.int8)
         self.was_active = np.zeros(shape, bool)
+        self._att: np.ndarray | None = None
         self._attitude_t = -1
-        if self.enabled:
-            for f in range(c.n_firms):
-                self.visit_share[f] = c.status[f] == ACTIVE
-            self._classify_all()
+        for f in range(c.n_firms):
+            self.visit_share[f] = c.status[f] == ACTIVE
+        self._classify_all()
         self._att, self._attitude_t = None, -1
-
-    def nbytes(self) -> int:
-        """Bytes of state held."""
-        return self.visit_share.nbytes + self.kind.nbytes
 
     def start(self) -> None:
         """Remember who is active at the start of the period (to type its losses)."""
-        if self.enabled:
-            self.was_active = self.model.customers.status == ACTIVE
+        self.was_active = self.world.customers.status == ACTIVE
 
-    def record(self, idx: np.ndarray, served_pos: list[np.ndarray]) -> None:
-        """Move visit shares of customers with a need (``idx``) toward where they were served."""
+    def after_losses(self, choices: Choices, visits: list[Visit]) -> None:
+        """Move visit shares of customers with a need toward where they were served."""
         self._att, self._attitude_t = None, -1
-        if not self.enabled or idx.size == 0:
-            return
-        m = F32(self.model.params.loyalty_types.patronage_memory)
-        for f, pos in enumerate(served_pos):
+        idx = choices.idx
+        if idx.size == 0:
+            return None
+        m = F32(self.world.params.loyalty_types.patronage_memory)
+        for visit in visits:
+            f = visit.firm
             share = self.visit_share[f, idx].astype(F32)
             hit = np.zeros(idx.size, F32)
-            hit[pos] = 1
+            hit[visit.pos] = 1
             share += m * (hit - share)
             self.visit_share[f, idx] = share
+        return None
 
-    def reset(self, ids: np.ndarray) -> None:
+    def recycled(self, ids: np.ndarray) -> None:
         """Newcomers in recycled places start with no history."""
-        if self.enabled:
-            self.visit_share[:, ids] = 0
-            self.kind[:, ids] = NONE
+        self.visit_share[:, ids] = 0
+        self.kind[:, ids] = NONE
 
-    def row(self, f: int) -> dict:
+    def row(self, f: int, tally: Tally, books: Books) -> dict[str, float]:
         """This period's ``loyal_*`` and ``lost_loyal_*`` counts for firm ``f``."""
-        if not self.enabled:
-            return dict.fromkeys(COLUMNS, float("nan"))
-        c, t = self.model.customers, self.model.t
+        c, t = self.world.customers, self.world.t
         lost_now = (c.status[f] == LOST) & (c.lost_since[f] == t) & self.was_active[f]
         lost = _count_types(self.kind[f], lost_now)
         self._classify(f)
         have = _count_types(self.kind[f], c.status[f] == ACTIVE)
-        out = {f"loyal_{k}": int(n) for k, n in zip(TYPES, have)}
-        out.update({f"lost_loyal_{k}": int(n) for k, n in zip(TYPES, lost)})
+        out = {f"loyal_{k}": float(n) for k, n in zip(TYPES, have)}
+        out.update({f"lost_loyal_{k}": float(n) for k, n in zip(TYPES, lost)})
         return out
 
     def _classify_all(self) -> None:
-        for f in range(self.model.customers.n_firms):
+        for f in range(self.world.customers.n_firms):
             self._classify(f)
 
     def _classify(self, f: int) -> None:
         """Recompute firm ``f``'s column of types from attitudes and visit shares."""
-        p = self.model.params.loyalty_types
+        p = self.world.params.loyalty_types
         att = self._attitudes()
         best = np.full(att.shape[1], F32(p.reference_attitude), F32)
-        for g, firm in enumerate(self.model.firms):
+        for g, firm in enumerate(self.world.firms):
             if g != f and getattr(firm, "available", True):
                 np.maximum(best, att[g], out=best)
         np.subtract(att[f], best, out=best)
@@ -114,9 +138,9 @@ class LoyaltyTypes:
 
     def _attitudes(self) -> np.ndarray:
         """a_if for every firm and customer, computed once per period."""
-        t = self.model.t
-        if self._attitude_t != t:
-            c = self.model.customers
+        t = self.world.t
+        if self._attitude_t != t or self._att is None:
+            c = self.world.customers
             att = c.satisfaction + c.trust
             att += c.affective
             att += c.expectation

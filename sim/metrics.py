@@ -1,10 +1,13 @@
-"""The columns of trajectories.csv, one row per period and firm (defined in docs/ODD.md 2.4)."""
+"""The columns of trajectories.csv, one row per period and firm (defined in docs/ODD.md 2.4).
+
+The order is fixed here; each optional mechanism declares the columns it writes (and which of
+them count customers) in its ``Mechanism`` class, and a test checks they are all listed.
+"""
 
 from .accounting import COST_COLUMNS
 from .constants import REASONS
-from .lifecycle import COLUMNS as LIFECYCLE_COLUMNS
-from .loyalty_types import COLUMNS as LOYALTY_COUNTS
-from .turnover import COLUMNS as TURNOVER_COUNTS
+
+LOYALTY_TYPES = ("true", "spurious", "latent", "none")
 
 COLUMNS = (
     "period", "firm", "customers_active", "customers_lost", "active_start", "lost_pool_start",
@@ -20,25 +23,25 @@ COLUMNS = (
     "active_won_price", "active_won_relationship", "lost_won_price", "lost_won_relationship",
     "tenure_lost_won_price", "tenure_lost_won_relationship",
     *(f"lost_{r}" for r in REASONS),
-    # social mechanisms (sim/social.py, ODD 7.10-7.13)
+    # social mechanisms (ODD 7.10-7.13)
     "complaints", "complaints_resolved", "complaints_resolved_fast", "complaints_unresolved",
     "complaints_pending", "wom_positive", "wom_negative", "lost_contagion", "ads_reached",
     "aware_share", "nps",
-    # customer lifecycle (sim/lifecycle.py): programme, PDCA, loyalty types, CLV, turnover, events
-    *LIFECYCLE_COLUMNS,
+    # programme and PDCA activity, loyalty types, CLV, turnover, events (ODD 7.14-7.19)
+    "members", "member_revenue_share", "surveys", "pdca_dimension",
+    *(f"loyal_{k}" for k in LOYALTY_TYPES), *(f"lost_loyal_{k}" for k in LOYALTY_TYPES),
+    "clv_mean", "clv_realised", "exited", "entered", "out_of_market", "events",
 )
 
-# Columns that count customers, purchases or messages. The model counts agents; the outputs
-# give the real market's numbers: the agent count times the weight (population / agents).
-COUNT_COLUMNS = (
+# The core's columns that count customers, purchases or contacts. The model counts agents; the
+# outputs give the real market's numbers: the agent count times the weight (ODD 2.3). Each
+# mechanism lists its own count columns (``Mechanism.counts``).
+CORE_COUNTS = (
     "customers_active", "customers_lost", "active_start", "lost_pool_start",
     "new_customers", "lost", "won_back", "won_back_price", "won_back_relationship",
     "demand", "served", "turned_away", "failures",
-    "offers_price", "contacts", "contacts_accepted",
+    "offers_price", "contacts", "contacts_accepted", "ads_reached", "members", "surveys",
     "active_won_price", "active_won_relationship", "lost_won_price", "lost_won_relationship",
     "tenure_lost_won_price", "tenure_lost_won_relationship",
     *(f"lost_{r}" for r in REASONS),
-    "complaints", "complaints_resolved", "complaints_resolved_fast", "complaints_unresolved",
-    "complaints_pending", "wom_positive", "wom_negative", "lost_contagion", "ads_reached",
-    "members", "surveys", *LOYALTY_COUNTS, *TURNOVER_COUNTS,
 )

@@ -15,8 +15,29 @@ customer; building it at 1e6 customers takes seconds.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
+from pydantic import Field, model_validator
+
+from .config import Block, Unit
+
+
+class NetworkParams(Block):
+    """The customers' social network (ODD 7.10); built only when a mechanism needs it."""
+
+    type: Literal["small_world", "random"] = Field(
+        "small_world", description="small_world: Watts-Strogatz ring with rewiring; "
+                                   "random: every tie drawn uniformly")
+    degree: int = Field(12, ge=2, le=1000, description="mean number of ties k (even)")
+    rewire: Unit = Field(0.1, description="small_world: chance a tie's far end is rewired")
+
+    @model_validator(mode="after")
+    def _even(self) -> NetworkParams:
+        if self.degree % 2:
+            raise ValueError(f"degree must be even (k/2 ties on each side), got {self.degree}")
+        return self
+
 
 
 @dataclass

@@ -31,8 +31,8 @@ def write_outputs(result, out, argv=None) -> Path:
     try:
         sc = result.scenario
         result.trajectories.to_csv(tmp / "trajectories.csv", index=False)
-        result.model.cohorts.table().to_csv(tmp / "cohorts.csv", index=False)
-        result.model.events.table().to_csv(tmp / "events.csv", index=False)
+        result.model.cohort_table().to_csv(tmp / "cohorts.csv", index=False)
+        result.model.event_table().to_csv(tmp / "events.csv", index=False)
         if len(result.customers):
             result.customers.to_csv(tmp / "customers.csv", index=False)
         plot_all(result.trajectories, tmp, f"{sc.name} (seed {result.seed})", sc.period,

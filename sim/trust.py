@@ -11,6 +11,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from .config import Block, Unit
+
+
+class TrustParams(Block):
+    """Asymmetric trust updating (ODD 7.3)."""
+
+    rate_up: Unit = 0.06
+    rate_down: Unit = 0.25
+    rationed_penalty: Unit = 0.3
+
+
 F32 = np.float32
 
 

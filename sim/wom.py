@@ -1,91 +1,90 @@
-"""Word of mouth and awareness (ODD 7.11).
+"""Word of mouth (ODD 7.11): served customers recommend or warn their neighbours.
 
 After being served by firm f, customer i with transaction satisfaction s_i
   * recommends f with probability pi_+ if s_i >= s_+ (satisfied), or
   * warns against f with probability pi_- if s_i <= s_- (dissatisfied),
-to n_i ~ Poisson(m) of their neighbours (at most all of them; m = m_+ or m_-). After a
-complaint, an unresolved complainant warns n ~ Poisson(m_u) neighbours (TARP: 9-10) and a
-complainant resolved fast recommends with probability pi_r to n ~ Poisson(m_r).
-
-A receiver j who gets n_+ recommendations and n_- warnings about f this period:
-
-    a_jf = 1                                                         (now aware of f)
-    T_jf <- 1 - (1 - T_jf) (1 - g_+) ** n_+ ,  then  T_jf <- T_jf (1 - g_-) ** n_-
-    E_jf <- clip(E_jf + e (n_+ - n_-), 0, 1)   if j is not an active customer of f
-
-Awareness: with ``params.awareness.enabled`` a never-customer knows firm f at t = 0 with
-probability ``firms[f].awareness``; past and current customers know it. An unaware customer
-cannot choose the firm (its utility is set to ``UNAWARE``). Messages and advertising
-(``type: advertising``) make customers aware.
+to n_i ~ Poisson(m) of their neighbours (at most all of them; m = m_+ or m_-). What a message
+does to its receiver is the message channel's rule (sim/talk.py). After a complaint, an
+unresolved complainant warns n ~ Poisson(m_u) neighbours (TARP: 9-10) and a complainant
+resolved fast recommends with probability pi_r to n ~ Poisson(m_r) (sim/complaints.py, with
+word of mouth on). Columns: ``wom_positive``, ``wom_negative`` (messages received about the
+firm this period, from every mechanism that talks).
 """
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Annotated
 
-from .constants import ACTIVE, NEVER
+import numpy as np
+from pydantic import Field, model_validator
+
+from .config import Block, Unit
+from .step import Mechanism, Phase, Visit
+
+Audience = Annotated[float, Field(ge=0.0, le=1000.0)]
+
+
+class WomParams(Block):
+    """Word of mouth (ODD 7.11): who tells how many neighbours, and what a message does."""
+
+    enabled: bool = False
+    satisfied: Unit = Field(0.7, description="transaction satisfaction at or above: satisfied")
+    dissatisfied: Unit = Field(0.35, description="transaction satisfaction at or below: "
+                                                 "dissatisfied")
+    prob_positive: Unit = Field(0.2, description="chance a satisfied customer recommends")
+    prob_negative: Unit = Field(0.5, description="chance a dissatisfied customer warns")
+    told_positive: Audience = Field(4.0, description="mean audience of a recommendation")
+    told_negative: Audience = Field(7.0, description="mean audience of a warning")
+    told_unresolved: Audience = Field(9.5, description="mean audience after a badly handled "
+                                                       "complaint (TARP: 9-10)")
+    told_recovered: Audience = Field(4.0, description="mean audience of a complainant whose "
+                                                      "problem was solved fast")
+    prob_recovered: Unit = Field(0.5, description="chance a fast-recovered complainant "
+                                                  "recommends")
+    trust_gain: Unit = Field(0.05, description="recommendation: T += gain (1 - T)")
+    trust_loss: Unit = Field(0.1, description="warning: T -= loss T")
+    expectation_shift: Unit = Field(0.03, description="each message moves E of a non-customer "
+                                                      "up or down by this much")
+
+    @model_validator(mode="after")
+    def _order(self) -> WomParams:
+        if self.dissatisfied >= self.satisfied:
+            raise ValueError("dissatisfied must be below satisfied")
+        return self
+
 
 F32 = np.float32
-UNAWARE = F32(-1e4)
 
 
-def init_awareness(c, firms, rng: np.random.Generator) -> None:
-    """Draw who knows each firm at t = 0 (past and current customers always do)."""
-    for f, firm in enumerate(firms):
-        known = rng.random(c.n, dtype=F32) < F32(firm.cfg.awareness)
-        c.aware[f] = (known | (c.status[f] != NEVER)).astype(np.int8)
+class WordOfMouth(Mechanism):
+    """Served customers talk about the firm (``params.wom``)."""
 
+    key = "wom"
+    phases = (Phase.START, Phase.SERVED, Phase.ROW)
+    columns = ("wom_positive", "wom_negative")
+    counts = columns
+    defaults = dict.fromkeys(columns, 0.0)
+    needs_network = True
 
-def gate(v: np.ndarray, c, idx: np.ndarray) -> None:
-    """Set V_if to ``UNAWARE`` where customer idx[k] does not know firm f (in place)."""
-    if not getattr(c, "gate_awareness", False):
-        return
-    aware = c.aware
-    unaware = aware[:, idx] == 0
-    if unaware.any():
-        v[unaware] = UNAWARE
+    def start(self) -> None:
+        """A new period's message counts."""
+        assert self.world.talk is not None
+        self.world.talk.new_period()
 
+    def served(self, visit: Visit) -> None:
+        """The served talk: satisfied ones may recommend, dissatisfied ones may warn."""
+        w = self.world
+        p, talk = w.params.wom, w.talk
+        assert talk is not None
+        ids, s = visit.ids, visit.s
+        u = w.rng.random(ids.size, dtype=F32)
+        happy = ids[(s >= p.satisfied) & (u < p.prob_positive)]
+        unhappy = ids[(s <= p.dissatisfied) & (u < p.prob_negative)]
+        talk.tell(w.customers, visit.firm, happy, p.told_positive, +1, p, w.rng)
+        talk.tell(w.customers, visit.firm, unhappy, p.told_negative, -1, p, w.rng)
 
-def speak(model, f: int, ids: np.ndarray, s: np.ndarray) -> None:
-    """Served customers ``ids`` of firm ``f`` with transaction satisfaction ``s`` talk."""
-    p = model.params.wom
-    u = model.rng.random(ids.size, dtype=F32)
-    happy = ids[(s >= p.satisfied) & (u < p.prob_positive)]
-    unhappy = ids[(s <= p.dissatisfied) & (u < p.prob_negative)]
-    tell(model, f, happy, p.told_positive, +1)
-    tell(model, f, unhappy, p.told_negative, -1)
-
-
-def tell(model, f: int, senders: np.ndarray, mean_audience: float, sign: int) -> None:
-    """Each sender tells Poisson(mean_audience) of their neighbours about firm ``f``."""
-    if senders.size == 0 or model.network is None:
-        return
-    wanted = model.rng.poisson(mean_audience, senders.size)
-    _, receivers = model.network.sample(senders, wanted, model.rng)
-    deliver(model.customers, f, receivers, sign, model.params.wom)
-    model.firms[f].count("wom_positive" if sign > 0 else "wom_negative", receivers.size)
-
-
-def deliver(c, f: int, receivers: np.ndarray, sign: int, p) -> None:
-    """Apply messages about firm ``f`` (one per entry of ``receivers``) to the receivers."""
-    if receivers.size == 0:
-        return
-    who, n = np.unique(receivers, return_counts=True)
-    c.aware[f, who] = 1
-    t = c.trust[f, who]
-    if sign > 0:
-        c.trust[f, who] = 1 - (1 - t) * F32(1 - p.trust_gain) ** n
-    else:
-        c.trust[f, who] = t * F32(1 - p.trust_loss) ** n
-    out = c.status[f, who] != ACTIVE
-    if p.expectation_shift > 0 and out.any():
-        outsider = who[out]
-        e = c.expectation[f, outsider] + F32(sign * p.expectation_shift) * n[out]
-        c.expectation[f, outsider] = np.clip(e, 0, 1)
-
-
-def make_aware(c, f: int, ids: np.ndarray) -> int:
-    """Make customers ``ids`` aware of firm ``f``; returns how many did not know it."""
-    fresh = ids[c.aware[f, ids] == 0]
-    c.aware[f, fresh] = 1
-    return int(fresh.size)
+    def row(self, f, tally, books) -> dict[str, float]:
+        """Messages received about firm ``f`` this period."""
+        talk = self.world.talk
+        assert talk is not None
+        return {"wom_positive": float(talk.positive[f]), "wom_negative": float(talk.negative[f])}

@@ -28,9 +28,10 @@ def test_cohort_table_counts_active_customers():
 def test_realised_clv_is_value_per_customer_served():
     res = run(make_scenario(**{"params.cohorts.basis": "revenue"}))
     d = res.trajectories
-    c = res.model.customers
     for f, fid in enumerate(res.model.firm_ids):
-        served = c.last_visit[f] >= 0
+        # bought during the run: every purchase paid a positive price (customers active at
+        # t = 0 who have not bought yet do not count, issue 11)
+        served = res.model.cohorts.value[f] > 0
         total = res.model.cohorts.value[f].sum(dtype=np.float64)
         assert np.isclose(total, d[d.firm == fid].revenue.sum(), rtol=1e-4)
         assert np.isclose(d[d.firm == fid].clv_realised.iloc[-1], total / served.sum(),

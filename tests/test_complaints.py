@@ -5,7 +5,6 @@ import pandas as pd
 import pytest
 from conftest import make_scenario
 
-from sim import complaints
 from sim.api import run
 from sim.constants import (
     ACTIVE,
@@ -16,11 +15,19 @@ from sim.constants import (
     INC_RESPONSE,
 )
 from sim.model import Market
+from sim.step import Visit
 from sim.validation.complaints import classify, follow_scenario
 
 POOR = {"firms.0.service": {"value": 0.35, "system": 0.4, "people": 0.4},
         "params.experience.failure_max": 0.5, "params.complaints.enabled": True,
         "params.complaints.prob_failure": 0.6, "params.complaints.prob_dissatisfied": 0.2}
+
+
+def lodge(m, ids, s):
+    """Customers ``ids`` were served by firm 0 with transaction satisfaction ``s``."""
+    m.world.t = m.t
+    visit = Visit(0, ids, ids, np.full(ids.size, 100.0, np.float32), s, np.zeros(ids.size, bool))
+    m.mechanism("complaints").served(visit)
 
 
 def desk(capacity, quality, redress=0.0, cost=10.0, slot=0.0):
@@ -34,32 +41,32 @@ def test_about_one_in_25_dissatisfied_customers_complain():
                                 "market.customers": 50000}), seed=1)
     ids = np.arange(50000)
     s = np.full(ids.size, 0.1, np.float32)
-    complaints.lodge(m, 0, ids, s, np.zeros(ids.size, bool))
-    n = m.social.book.pending(0)
+    lodge(m, ids, s)
+    n = m.mechanism("complaints").pending(0)
     assert n / ids.size == pytest.approx(1 / 25, abs=0.004)
     assert (m.customers.complaint[0] == CP_PENDING).sum() == n
-    complaints.lodge(m, 0, ids, s, np.zeros(ids.size, bool))  # no second complaint pending
-    queue = m.social.book.ids[0]
+    lodge(m, ids, s)  # no second complaint pending
+    queue = m.mechanism("complaints").ids[0]
     assert queue.size > n and np.unique(queue).size == queue.size
     satisfied = np.full(ids.size, 0.8, np.float32)
     m2 = Market(make_scenario(**{"params.complaints.enabled": True}), seed=1)
-    complaints.lodge(m2, 0, ids[:3000], satisfied[:3000], np.zeros(3000, bool))
-    assert m2.social.book.pending(0) == 0
+    lodge(m2, ids[:3000], satisfied[:3000])
+    assert m2.mechanism("complaints").pending(0) == 0
 
 
 def test_queue_answers_first_come_within_capacity_and_expires_the_rest():
     m = Market(make_scenario(**{"params.complaints.enabled": True,
                                 "params.complaints.patience": 2}), seed=1)
-    book, c = m.social.book, m.customers
+    book, c = m.mechanism("complaints"), m.customers
     book.ids[0] = np.arange(10)
-    book.t[0] = np.zeros(10, np.int64)
+    book.lodged[0] = np.zeros(10, np.int64)
     c.complaint[0, :10] = CP_PENDING
-    m.t = 1
-    answered, resolved = complaints.handle(m, m.firms[0], 4, 1.0)
+    m.t = m.world.t = 1
+    answered, resolved = book.answer(0, 4, 1.0)
     assert (answered, resolved) == (4, 4)
     assert np.all(c.complaint[0, :4] == CP_FAST)
-    m.t = 3
-    complaints.expire(m)
+    m.t = m.world.t = 3
+    book.before_losses()
     assert book.pending(0) == 0
     assert np.all(c.complaint[0, 4:10] == CP_UNRESOLVED)
     assert np.all(c.incident[0, 4:10] == INC_RESPONSE)
@@ -67,13 +74,14 @@ def test_queue_answers_first_come_within_capacity_and_expires_the_rest():
 
 def test_outcomes_move_satisfaction_and_trust_in_order():
     m = Market(make_scenario(**{"params.complaints.enabled": True}), seed=1)
-    c, firm = m.customers, m.firms[0]
+    c = m.customers
     ids = np.arange(300)
     c.trust[0, ids] = 0.4
     c.satisfaction[0, ids] = 0.4
-    complaints.resolve(m, firm, ids[:100], fast=True)
-    complaints.resolve(m, firm, ids[100:200], fast=False)
-    complaints.fail(m, firm, ids[200:])
+    book = m.mechanism("complaints")
+    book._resolve(0, ids[:100], fast=True)
+    book._resolve(0, ids[100:200], fast=False)
+    book._fail(0, ids[200:])
     t = [c.trust[0, ids[k:k + 100]].mean() for k in (0, 100, 200)]
     s = [c.satisfaction[0, ids[k:k + 100]].mean() for k in (0, 100, 200)]
     assert t[0] > t[1] > 0.4 > t[2]
@@ -120,7 +128,7 @@ def test_committed_customers_voice_more_at_the_same_average_rate():
     committed = ids % 2 == 0
     c.affective[0, ids] = np.where(committed, 0.45, 0.3)
     c.trust[0, ids] = np.where(committed, 0.45, 0.3)
-    complaints.lodge(m, 0, ids, np.full(ids.size, 0.1, np.float32), np.zeros(ids.size, bool))
+    lodge(m, ids, np.full(ids.size, 0.1, np.float32))
     voiced = c.complaint[0] == CP_PENDING
     assert voiced.mean() == pytest.approx(0.04, abs=0.003)
     nu = m.params.complaints.voice_commitment
@@ -130,7 +138,7 @@ def test_committed_customers_voice_more_at_the_same_average_rate():
                                   "params.complaints.voice_commitment": 0.0,
                                   "market.customers": 60000}), seed=2)
     off.customers.affective[0, ids] = c.affective[0, ids]
-    complaints.lodge(off, 0, ids, np.full(ids.size, 0.1, np.float32), np.zeros(ids.size, bool))
+    lodge(off, ids, np.full(ids.size, 0.1, np.float32))
     alike = off.customers.complaint[0] == CP_PENDING
     assert alike[committed].mean() == pytest.approx(alike[~committed].mean(), abs=0.006)
 

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from conftest import make_scenario
 
-from sim.bonds import STRUCT
 from sim.constants import LOST, OFFER_NONE, OFFER_PRICE
+from sim.customers import STRUCT
 from sim.model import Market
 from sim.scenario import InputError, Scenario, load_scenario
 

@@ -2,8 +2,9 @@ import numpy as np
 from conftest import make_scenario
 
 from sim.api import run
-from sim.loyalty_types import LATENT, NONE, SPURIOUS, TRUE, LoyaltyTypes
+from sim.loyalty_types import LATENT, NONE, SPURIOUS, TRUE
 from sim.model import Market
+from sim.step import Choices, Visit
 
 
 def test_types_partition_active_customers():
@@ -37,7 +38,9 @@ def test_visit_share_moves_toward_where_served():
     lt = m.loyalty
     lt.visit_share[:, :3] = 0
     idx = np.array([0, 1, 2])
-    lt.record(idx, [np.array([0]), np.array([1])])
+    empty = np.zeros(0, np.float32)
+    visits = [Visit(f, np.array([f]), idx[[f]], empty, empty, empty) for f in (0, 1)]
+    lt.after_losses(Choices(idx, idx, empty, empty), visits)
     assert np.allclose(lt.visit_share[0, :3].astype(float), [0.5, 0, 0])
     assert np.allclose(lt.visit_share[1, :3].astype(float), [0, 0.5, 0])
 
@@ -45,4 +48,4 @@ def test_visit_share_moves_toward_where_served():
 def test_disabled_gives_nan():
     res = run(make_scenario(**{"params.loyalty_types.enabled": False, "horizon": 3}))
     assert res.trajectories.loyal_true.isna().all()
-    assert isinstance(res.model.loyalty, LoyaltyTypes)
+    assert res.model.loyalty is None  # a disabled mechanism is not built

@@ -62,12 +62,12 @@ def test_leavers_take_their_queued_complaints_with_them():
                           "firms.0.strategies": [{"type": "complaint_handling",
                                                   "capacity": 1, "quality": 1.0}]})
     m = Market(sc, seed=3)
-    book, c, queued = m.social.book, m.customers, 0
+    book, c, queued = m.mechanism("complaints"), m.customers, 0
     for _ in range(sc.horizon):
         m.step()
         for f in range(len(m.firms)):
             ids = book.ids[f]
             queued += ids.size
             assert (c.complaint[f, ids] == CP_PENDING).all()
-            assert not m.turnover.out[ids].any()
+            assert not m.mechanism("turnover").out[ids].any()
     assert queued > 100  # the check saw long queues under heavy turnover

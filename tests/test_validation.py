@@ -26,7 +26,7 @@ def _parser():
 def test_validate_is_registered_as_extension():
     assert "sim.validation.cli" in cli.EXTENSIONS
     _, commands = _parser()
-    assert set(commands) == {"validate"}
+    assert set(commands) == {"validate", "scale"}
 
 
 def test_validate_quick_runs_and_passes(tmp_path, capsys):
@@ -147,11 +147,11 @@ def test_complaint_outcome_is_that_of_the_followed_complaint():
     left out; a still pending one stays pending."""
     sc = make_scenario(**{"params.complaints.enabled": True})
     m = Market(sc, seed=1)
-    c, book = m.customers, m.social.book
+    c, book = m.customers, m.mechanism("complaints")
     df = pd.DataFrame({"firm": 0, "customer": [0, 1, 2], "state": CP_PENDING,
                        "lodged": [3, 3, 3]})
     c.complaint[0, :3] = [CP_FAST, CP_PENDING, CP_PENDING]
-    book.ids[0], book.t[0] = np.array([1, 2]), np.array([5, 3])  # 1 lodged anew, 2 waits
+    book.ids[0], book.lodged[0] = np.array([1, 2]), np.array([5, 3])  # 1 lodged anew, 2 waits
     complaints.settle(df, m, complaints.lodged_at(m))
     assert df["state"].tolist() == [CP_FAST, complaints.UNKNOWN, CP_PENDING]
     c.complaint[0, 0] = CP_UNRESOLVED  # a later complaint's outcome does not overwrite

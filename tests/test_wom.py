@@ -4,12 +4,13 @@ import numpy as np
 import pytest
 from conftest import make_scenario
 
-from sim import contagion, network, wom
+from sim import contagion, network
 from sim.api import run
 from sim.choice import utilities
 from sim.constants import ACTIVE
 from sim.model import Market
-from sim.scenario.social import NetworkParams
+from sim.network import NetworkParams
+from sim.talk import deliver
 
 ON = {"params.wom.enabled": True, "params.contagion.enabled": True}
 
@@ -61,7 +62,7 @@ def test_warnings_lower_neighbours_choice_of_the_firm(tiny):
     told, quiet = ids[:1000], ids[1000:]
     c.trust[0, ids] = 0.6
     before = c.trust[0, told].copy()
-    wom.deliver(c, 0, np.repeat(told, 3), -1, p.wom)
+    deliver(c, 0, np.repeat(told, 3), -1, p.wom)
     assert np.allclose(c.trust[0, told], before * 0.9 ** 3)
     prices = np.full((2, ids.size), 100, np.float32)
     v = utilities(c, prices, ids, p.choice, 100.0)
@@ -76,7 +77,7 @@ def test_recommendations_raise_trust_and_awareness():
     c = m.customers
     never = np.flatnonzero(c.aware[0] == 0)[:100]
     t0 = c.trust[0, never].copy()
-    wom.deliver(c, 0, never, +1, m.params.wom)
+    deliver(c, 0, never, +1, m.params.wom)
     assert np.all(c.aware[0, never] == 1)
     assert np.allclose(c.trust[0, never], 1 - (1 - t0) * 0.95)
 
@@ -133,13 +134,13 @@ def test_contagion_hazard_is_the_configured_equation():
     c.affective[0, loyal] = 1.0
     c.exposure[0, exposed] = 1.0
     c.exposure[0, loyal] = 1.0
-    out = contagion.losses(m, m.firms[0])
+    out = m.mechanism("contagion").losses(0)
     lost = c.status[0] != ACTIVE
     # h = h0 ((1 + gamma (1 - s A))^K - 1): 0.1 * 0.8 unshielded, 0.1 * 0.4 for A = 1
     assert lost[exposed].mean() == pytest.approx(0.08, abs=0.015)
     assert lost[loyal].mean() == pytest.approx(0.04, abs=0.012)
     assert lost[quiet].sum() == 0
-    assert out["lost_contagion"] == lost[active].sum() == out["lost"]
+    assert m.mechanism("contagion").lost_now[0] == lost[active].sum() == out.total
     h = contagion.hazard(c, 0, exposed[:1], 0.1, sc.params.contagion)
     assert h[0] == pytest.approx(0.1 * 0.8, rel=1e-5)
 
@@ -153,7 +154,8 @@ def test_defections_reach_neighbours_and_decay():
     nb = m.network.neighbours(int(lost_now[0]))
     assert np.all(c.exposure[0, nb] >= 1.0)
     before = c.exposure.copy()
-    contagion.decay_and_push(m)  # no new defections at t = 0 after the step moved on
+    m.world.t = m.t
+    m.mechanism("contagion")._decay_and_push()  # no new defections at t = 0 after the step moved on
     assert np.all(c.exposure <= before + 1e-6)
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
+from ..config import Block
 from ..constants import BONDS, DIMENSIONS, STRUCTURAL_BONDS
-from ..strategies.base import Block
+from ..events import new_params_block
 
 FIRM_FIELDS = ("price", "capacity", "costs.fixed", "costs.variable",
                *(f"service.{d}" for d in DIMENSIONS), *(f"bonds.{b}" for b in BONDS))
@@ -169,12 +170,3 @@ def _check_firm_value(field: str, value: float, where: str) -> None:
         raise ValueError(f"{where}: price must be positive, got {value}")
     if field in ("capacity", "costs.fixed", "costs.variable") and value < 0:
         raise ValueError(f"{where}: {field} must be at least 0, got {value}")
-
-
-def new_params_block(block, name: str, value: float):
-    """A copy of a parameter block with ``name`` set to ``value``, validated against its range."""
-    data = block.model_dump() | {name: value}
-    try:
-        return type(block).model_validate(data)
-    except ValidationError as e:
-        raise ValueError(f"{name}={value} is out of range: {e.errors()[0]['msg']}") from None

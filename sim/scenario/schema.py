@@ -9,35 +9,28 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from ..awareness import AwarenessParams
+from ..bonds import BondParams
+from ..choice import ChoiceParams
+from ..churn import ChurnParams
+from ..cohorts import CohortParams
+from ..complaints import ComplaintParams
+from ..config import MAX_PERIODS, MAX_SPAN, Block, Positive, Unit
+from ..contagion import ContagionParams
+from ..experience import ExperienceParams
+from ..loyalty_types import LoyaltyTypeParams
+from ..network import NetworkParams
 from ..strategies import StrategyConfig
+from ..trust import TrustParams
+from ..turnover import TurnoverParams
+from ..wom import WomParams
 from .events import Event, check_events
-from .mechanisms import CohortParams, LoyaltyTypeParams, TurnoverParams, check_strategies
-from .social import (
-    AwarenessParams,
-    ComplaintParams,
-    ContagionParams,
-    NetworkParams,
-    WomParams,
-)
 
-Unit = Annotated[float, Field(ge=0.0, le=1.0)]
-Positive = Annotated[float, Field(gt=0.0, le=1e6)]
-NonNeg = Annotated[float, Field(ge=0.0, le=1e6)]
-Coefficient = Annotated[float, Field(ge=-100.0, le=100.0)]
-# Time counters are 16-bit (sim/customers.py): periods stay below MAX_PERIODS and spans of
-# time (offer lengths, times lost, dormancy) below MAX_SPAN, so that t - x always fits.
-MAX_PERIODS = 20_000
-MAX_SPAN = 10_000
 DEFAULT_AGENTS = 20_000
 Span = Annotated[int, Field(ge=0, le=MAX_SPAN)]
-
-
-class Strict(BaseModel):
-    """Base for every schema block: unknown keys and NaN/inf are refused."""
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_default=True)
+Strict = Block
 
 
 class Dimensions(Strict):
@@ -193,74 +186,6 @@ class Firm(Strict):
     strategies: list[StrategyConfig] = Field(default_factory=list)
 
 
-class ChoiceParams(Strict):
-    """Multinomial logit choice (ODD 7.1)."""
-
-    beta_quality: Coefficient = 4.0
-    beta_trust: Coefficient = 1.5
-    beta_affective: Coefficient = 1.5
-    beta_calculative: Coefficient = 2.0
-    inertia: Coefficient = 0.8
-    temperature: Annotated[float, Field(gt=0.0, le=100.0)] = 1.0
-    ref_loss: NonNeg = 1.5
-    ref_gain: NonNeg = 0.5
-
-
-class ExperienceParams(Strict):
-    """Realised quality, failures, disconfirmation and satisfaction (ODD 7.2)."""
-
-    noise_sd: NonNeg = 0.08
-    failure_max: Unit = 0.25
-    failure_severity: NonNeg = 0.35
-    price_expectation: NonNeg = 0.3
-    gain_positive: NonNeg = 1.5
-    gain_negative: NonNeg = 3.0
-    gain_performance: NonNeg = Field(0.0, description="satisfaction response to the level of "
-                                     "quality, g_perf (Churchill & Surprenant 1982)")
-    performance_mid: Unit = Field(0.5, description="quality that is neither good nor bad, "
-                                  "q_mid")
-    satisfaction_adjust: Unit = 0.3
-    expectation_adapt: Unit = 0.15
-    reference_adapt: Unit = 0.2
-
-
-class TrustParams(Strict):
-    """Asymmetric trust updating (ODD 7.3)."""
-
-    rate_up: Unit = 0.06
-    rate_down: Unit = 0.25
-    rationed_penalty: Unit = 0.3
-
-
-class HalfLives(Strict):
-    """Half-life in periods of each grown bond while its driver is absent."""
-
-    knowledge: Positive = 52.0
-    social: Positive = 26.0
-    psychological: Positive = 39.0
-
-
-class BondParams(Strict):
-    """Bond growth and decay, and the two commitment stocks (ODD 7.4)."""
-
-    half_life: HalfLives = HalfLives()
-    growth_knowledge: Unit = 0.04
-    growth_social: Unit = 0.05
-    growth_psychological: Unit = 0.05
-    erosion_psychological: Unit = 0.1
-    affective_adjust: Unit = 0.1
-    affective_satisfaction_weight: Unit = 0.5
-
-
-class ChurnParams(Strict):
-    """Loss detection and its reason (ODD 7.5)."""
-
-    dormancy: int = Field(26, ge=1, le=MAX_SPAN, description="periods without a purchase "
-                          "after which an active customer is lost (lapse)")
-    incident_memory: int = Field(8, ge=0, le=MAX_SPAN, description="periods an incident is "
-                                 "remembered as a reason")
-
-
 class Params(Strict):
     """Model parameters a researcher may vary; every default is documented in docs/ODD.md."""
 
@@ -330,3 +255,23 @@ class Scenario(Strict):
         check_events(self)
         check_strategies(self)
         return self
+
+
+def check_strategies(scenario) -> None:
+    """Cross-checks of strategy blocks against the rest of the scenario.
+
+    Raises:
+        ValueError: A pdca strategy without a service_investment strategy on the same firm,
+            or a strategy naming an unknown segment.
+    """
+    segments = [s.name for s in scenario.market.segments]
+    for firm in scenario.firms:
+        types = [s.type for s in firm.strategies]
+        if "pdca" in types and "service_investment" not in types:
+            raise ValueError(f"firm {firm.id!r}: a pdca strategy invests through a "
+                             "service_investment strategy; add one to the same firm")
+        for s in firm.strategies:
+            unknown = [x for x in getattr(s, "segments", None) or [] if x not in segments]
+            if unknown:
+                raise ValueError(f"firm {firm.id!r}, {s.type}: unknown segments {unknown}; "
+                                 f"segments are {segments}")

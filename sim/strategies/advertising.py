@@ -12,8 +12,9 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from .. import wom
+from ..talk import make_aware
 from .base import Strategy, StrategyConfig
+from .levers import Levers
 
 
 class Config(StrategyConfig):
@@ -30,15 +31,15 @@ class Advertising(Strategy):
 
     category = "promotion"
 
-    def act(self, firm, model) -> None:
+    def act(self, firm: Levers) -> None:
         """Spend and reach."""
         cfg = self.cfg
-        if not cfg.in_force(model.t):
+        if not cfg.in_force(firm.t):
             return
         spend = cfg.spend * self.scale(firm)
         firm.spend("advertising", spend)
-        c, f = model.customers, firm.index
+        c, f = firm.customers, firm.index
         unaware = np.flatnonzero(c.aware[f] == 0)
         reach = 1 - np.exp(-spend / cfg.scale)
-        hit = unaware[model.rng.random(unaware.size) < reach]
-        firm.count("ads_reached", wom.make_aware(c, f, hit))
+        hit = unaware[firm.rng.random(unaware.size) < reach]
+        firm.activity.ads_reached += make_aware(c, f, hit)

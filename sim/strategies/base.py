@@ -1,21 +1,23 @@
 """What every strategy shares: its YAML block's base schema and its runtime interface.
 
 A strategy type is one small module: a ``Config`` schema (a pydantic model whose ``type``
-field names it) and a ``Strategy`` subclass whose ``act`` is called once per period, after
-churn detection. Register it in ``sim/strategies/__init__.py``.
+field names it) and a ``Strategy`` subclass whose ``act(levers)`` is called once per period,
+when the firms act (the first phase of the period). Register it in
+``sim/strategies/__init__.py``.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+import numpy as np
+from pydantic import Field, model_validator
 
+from ..config import Block
+from ..sampling import pick
+from .levers import Levers
 
-class Block(BaseModel):
-    """Base of every strategy schema block: unknown keys and NaN/inf are refused."""
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_default=True)
+__all__ = ["Block", "Strategy", "StrategyConfig", "pick"]
 
 
 class StrategyConfig(Block):
@@ -39,6 +41,8 @@ class StrategyConfig(Block):
 class Strategy(ABC):
     """Runtime side of a strategy: holds its config and any state it keeps between periods.
 
+    A strategy sees its firm only through ``Levers`` (sim/strategies/levers.py).
+
     Attributes:
         cfg: The validated config block.
         category: Budget category a budget rule may scale ("service", "relationship",
@@ -50,19 +54,13 @@ class Strategy(ABC):
     def __init__(self, cfg: StrategyConfig):
         self.cfg = cfg
 
-    def scale(self, firm) -> float:
+    def scale(self, firm: Levers) -> float:
         """The share of this strategy's planned spend the firm's budget currently allows."""
-        return firm.budget_scale.get(self.category, 1.0) if self.category else 1.0
+        return firm.budget(self.category)
 
     @abstractmethod
-    def act(self, firm, model) -> None:
-        """Act for ``firm`` in the current period (``model.t``)."""
+    def act(self, firm: Levers) -> None:
+        """Act for the firm in the current period (``firm.t``)."""
 
-
-def pick(rng, candidates, k: int):
-    """Choose ``k`` indices at random without replacement from ``candidates`` (all if fewer)."""
-    if k >= candidates.size:
-        return candidates
-    if k <= 0:
-        return candidates[:0]
-    return rng.choice(candidates, size=k, replace=False, shuffle=False)
+    def on_served(self, firm: Levers, ids: np.ndarray, paid: np.ndarray) -> None:  # noqa: B027
+        """Customers ``ids`` bought from the firm at prices ``paid`` (default: nothing)."""

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field
 
 from .base import Strategy, StrategyConfig
+from .levers import Levers
 
 Category = Literal["service", "relationship", "promotion"]
 
@@ -39,17 +40,16 @@ class BudgetRule(Strategy):
         self.healthy = 0
         self.cuts: list[str] = []
 
-    def in_breach(self, firm) -> bool:
+    def in_breach(self, firm: Levers) -> bool:
         """Whether last period's unit margin or current cash is below the floor."""
-        served = firm.metrics.get("served", 0)
         if firm.cash < self.cfg.min_cash:
             return True
-        return served > 0 and firm.metrics["unit_margin"] < self.cfg.min_margin * firm.price
+        return firm.last.served > 0 and firm.last.unit_margin < self.cfg.min_margin * firm.price
 
-    def act(self, firm, model) -> None:
+    def act(self, firm: Levers) -> None:
         """Cut or restore budgets."""
         cfg = self.cfg
-        if not cfg.in_force(model.t):
+        if not cfg.in_force(firm.t):
             return
         if self.in_breach(firm):
             self.breach, self.healthy = self.breach + 1, 0
@@ -58,14 +58,14 @@ class BudgetRule(Strategy):
         if self.breach >= cfg.patience:
             self.breach = 0
             for cat in cfg.order:
-                if firm.budget_scale[cat] > 0:
-                    firm.budget_scale[cat] = max(0.0, firm.budget_scale[cat] - cfg.cut)
+                if firm.budget(cat) > 0:
+                    firm.set_budget(cat, max(0.0, firm.budget(cat) - cfg.cut))
                     self.cuts.append(cat)
-                    firm.count("budget_cuts", 1)
+                    firm.activity.budget_cuts += 1
                     break
         elif self.healthy >= cfg.patience and self.cuts and cfg.restore > 0:
             self.healthy = 0
             cat = self.cuts[-1]
-            firm.budget_scale[cat] = min(1.0, firm.budget_scale[cat] + cfg.restore)
-            if firm.budget_scale[cat] >= 1.0:
+            firm.set_budget(cat, min(1.0, firm.budget(cat) + cfg.restore))
+            if firm.budget(cat) >= 1.0:
                 self.cuts.pop()

@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from .. import complaints
 from .base import Strategy, StrategyConfig
+from .levers import Levers
 
 
 class Config(StrategyConfig):
@@ -36,13 +36,13 @@ class ComplaintHandling(Strategy):
 
     category = "relationship"
 
-    def act(self, firm, model) -> None:
+    def act(self, firm: Levers) -> None:
         """Answer this period's complaints and pay for it."""
-        cfg = self.cfg
-        if not cfg.in_force(model.t) or not model.params.complaints.enabled:
+        cfg, desk = self.cfg, firm.complaint_desk
+        if not cfg.in_force(firm.t) or desk is None:
             return
         capacity = cfg.capacity * self.scale(firm)  # complaints per period, real market
-        answered, resolved = complaints.handle(model, firm, firm.agents(capacity), cfg.quality)
+        answered, resolved = desk.answer(firm.agents(capacity), cfg.quality)
         firm.spend("complaints", capacity * cfg.cost_per_slot)
         firm.spend_on("complaints", answered, cfg.cost_per_complaint)
         firm.spend_on("redress", resolved, cfg.redress)

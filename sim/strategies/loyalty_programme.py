@@ -24,9 +24,10 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from ..bonds import refresh_calculative
 from ..constants import ACTIVE
+from ..customers import Customers
 from .base import Block, Strategy, StrategyConfig
+from .levers import Levers
 
 F32 = np.float32
 
@@ -80,24 +81,28 @@ class LoyaltyProgramme(Strategy):
         self.points_rate = np.array([0.0] + [t.points_rate for t in cfg.tiers], F32)
         self.perk = np.array([0.0] + [t.perk for t in cfg.tiers], F32)
         self.perk_cost = np.array([0.0] + [t.perk_cost for t in cfg.tiers])
-        self.score = self.points = self.level = None
+        self.score = np.zeros(0, F32)
+        self.points = np.zeros(0, F32)
+        self.level = np.zeros(0, np.int8)  # 0: not a member, k: tier k - 1
+        self.started = False
 
     def _start(self, n: int) -> None:
         self.score = np.zeros(n, F32)
         self.points = np.zeros(n, F32)
-        self.level = np.zeros(n, np.int8)  # 0: not a member, k: tier k - 1
+        self.level = np.zeros(n, np.int8)
+        self.started = True
 
     def price_factor(self, idx: np.ndarray) -> np.ndarray:
         """1 - member discount for customers ``idx`` (called by the choice step)."""
         return 1 - self.discount[self.level[idx]]
 
-    def act(self, firm, model) -> None:
+    def act(self, firm: Levers) -> None:
         """Forfeit lapsed relationships, age scores, pay out points, book the period's cost."""
-        cfg, c, f = self.cfg, model.customers, firm.index
-        if self.score is None:
+        cfg, c, f = self.cfg, firm.customers, firm.index
+        if not self.started:
             self._start(c.n)
-        on = cfg.in_force(model.t)
-        firm.price_factor = self.price_factor if on else None
+        on = cfg.in_force(firm.t)
+        firm.set_member_prices(self.price_factor if on else None)
         gone = np.flatnonzero((c.status[f] != ACTIVE) & (self.level > 0))
         self.score[c.status[f] != ACTIVE] = 0
         self.points[gone] = 0
@@ -116,16 +121,16 @@ class LoyaltyProgramme(Strategy):
         members = int((self.level > 0).sum())
         firm.spend("programme", cfg.fixed_cost + firm.weight * (cfg.cost_per_member * members
                                                                  + paid_out))
-        firm.count("members", members)
+        firm.activity.members += members
 
-    def on_served(self, firm, model, ids: np.ndarray, paid: np.ndarray) -> None:
+    def on_served(self, firm: Levers, ids: np.ndarray, paid: np.ndarray) -> None:
         """Score purchases, earn points, give perks; count member revenue."""
-        if self.score is None or not self.cfg.in_force(model.t):
+        if not self.started or not self.cfg.in_force(firm.t):
             return
-        c, f = model.customers, firm.index
+        c, f = firm.customers, firm.index
         lvl = self.level[ids]
         member = lvl > 0
-        firm.count("member_revenue", float(paid[member].sum(dtype=np.float64)))
+        firm.activity.member_revenue += float(paid[member].sum(dtype=np.float64))
         self.score[ids] += paid.astype(F32) if self.cfg.rule == "spend" else F32(1)
         self.points[ids] += self.points_rate[lvl] * paid
         m_ids, m_lvl = ids[member], lvl[member]
@@ -135,10 +140,10 @@ class LoyaltyProgramme(Strategy):
         self._lock(c, f, m_ids)
         self.level[ids] = np.searchsorted(self.thresholds, self.score[ids], side="right")
 
-    def _lock(self, c, f: int, ids: np.ndarray) -> None:
-        """L_if = lock_in points / (points + scale) for ``ids``; C_if follows (sim/bonds.py)."""
-        if ids.size == 0:
+    def _lock(self, c: Customers, f: int, ids: np.ndarray) -> None:
+        """L_if = lock_in points / (points + scale) for ``ids``; C_if follows (ODD 7.4)."""
+        if ids.size == 0 or c.lock_in is None:
             return
         pts = self.points[ids]
         c.lock_in[f, ids] = F32(self.cfg.lock_in) * pts / (pts + F32(self.cfg.points_scale))
-        refresh_calculative(c, f, ids)
+        c.refresh_calculative(f, ids)

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from ..constants import LOST, OFFER_NONE, OFFER_PRICE
 from .base import Strategy, StrategyConfig, pick
+from .levers import Levers
 
 
 class Config(StrategyConfig):
@@ -36,23 +37,23 @@ class PricePromotion(Strategy):
 
     category = "promotion"
 
-    def act(self, firm, model) -> None:
+    def act(self, firm: Levers) -> None:
         """Apply the promotion for the next period."""
-        cfg, t = self.cfg, model.t
+        cfg, t = self.cfg, firm.t
         on = cfg.in_force(t) and self.scale(firm) > 0
         if cfg.target == "all":
-            firm.general_discount = cfg.discount * self.scale(firm) if on else 0.0
+            firm.set_general_discount(cfg.discount * self.scale(firm) if on else 0.0)
             return
-        firm.offer_discount = cfg.discount
+        firm.set_offer_discount(cfg.discount)
         if not on:
             return
-        c, f = model.customers, firm.index
+        c, f = firm.customers, firm.index
         eligible = ((c.status[f] == LOST) & (c.offer_kind[f] == OFFER_NONE)
                     & (t - c.lost_since[f] <= cfg.max_time_lost))
         candidates = np.flatnonzero(eligible)
-        k = int(model.rng.binomial(candidates.size, cfg.reach * self.scale(firm)))
-        chosen = pick(model.rng, candidates, k)
+        k = int(firm.rng.binomial(candidates.size, cfg.reach * self.scale(firm)))
+        chosen = pick(firm.rng, candidates, k)
         c.offer_kind[f, chosen] = OFFER_PRICE
         c.offer_end[f, chosen] = t + cfg.offer_length
         firm.spend_on("promotion", chosen.size, cfg.cost_per_offer)
-        firm.count("offers_price", chosen.size)
+        firm.activity.offers_price += chosen.size

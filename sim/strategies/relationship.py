@@ -18,6 +18,7 @@ from pydantic import Field
 
 from ..constants import ACTIVE, LOST, OFFER_NONE, OFFER_RELATIONSHIP
 from .base import Strategy, StrategyConfig, pick
+from .levers import Levers
 
 
 class Config(StrategyConfig):
@@ -49,12 +50,12 @@ class RelationshipInvestment(Strategy):
 
     category = "relationship"
 
-    def act(self, firm, model) -> None:
+    def act(self, firm: Levers) -> None:
         """Make this period's contacts."""
-        cfg, t = self.cfg, model.t
+        cfg, t = self.cfg, firm.t
         if not cfg.in_force(t):
             return
-        c, f = model.customers, firm.index
+        c, f = firm.customers, firm.index
         if cfg.target == "lost":
             eligible = ((c.status[f] == LOST) & (c.offer_kind[f] == OFFER_NONE)
                         & (t - c.lost_since[f] <= cfg.max_time_lost))
@@ -64,15 +65,15 @@ class RelationshipInvestment(Strategy):
             codes = [c.segment_names.index(s) for s in cfg.segments if s in c.segment_names]
             eligible = eligible & np.isin(c.segment, codes)
         k = firm.agents(cfg.contacts * self.scale(firm))
-        chosen = pick(model.rng, np.flatnonzero(eligible), k)
+        chosen = pick(firm.rng, np.flatnonzero(eligible), k)
         firm.spend_on("relationship", chosen.size, cfg.cost_per_contact)
-        firm.count("contacts", chosen.size)
+        firm.activity.contacts += chosen.size
         if chosen.size == 0:
             return
         lost_for = (t - c.lost_since[f, chosen]) * (cfg.target == "lost")
         logit = cfg.accept_base + cfg.accept_bonds * c.grown_bond_mean(f, chosen) \
             - cfg.accept_time * lost_for
-        accepted = chosen[model.rng.random(chosen.size) < 1 / (1 + np.exp(-logit))]
+        accepted = chosen[firm.rng.random(chosen.size) < 1 / (1 + np.exp(-logit))]
         c.raise_to_one(c.trust[f], accepted, cfg.trust_gain)
         c.raise_to_one(c.bond(f, "social"), accepted, cfg.social_gain)
         c.raise_to_one(c.bond(f, "psychological"), accepted, cfg.psychological_gain)
@@ -80,4 +81,4 @@ class RelationshipInvestment(Strategy):
         if cfg.target == "lost":
             c.offer_kind[f, accepted] = OFFER_RELATIONSHIP
             c.offer_end[f, accepted] = t + cfg.offer_length
-        firm.count("contacts_accepted", accepted.size)
+        firm.activity.contacts_accepted += accepted.size

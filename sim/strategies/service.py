@@ -1,6 +1,7 @@
 """Service and staff investment: spend per period sets each service dimension's target level.
 
-target_d = floor + (ceiling - floor) * (1 - exp(-spend_d * budget / scale)), and the level
+target_d = floor + (ceiling - floor) * (1 - exp(-spend_d * budget / scale)), with spend_d the
+planned spend plus what PDCA has added (the firm's ``service_extra``), and the level
 moves toward it by 1/lag per period (ODD 7.7): raising spend pays off slowly, cutting it
 lets the level decay just as slowly.
 """
@@ -14,6 +15,7 @@ from pydantic import Field
 
 from ..constants import DIMENSIONS
 from .base import Block, Strategy, StrategyConfig
+from .levers import Levers
 
 
 class Spend(Block):
@@ -40,11 +42,12 @@ class ServiceInvestment(Strategy):
 
     category = "service"
 
-    def act(self, firm, model) -> None:
+    def act(self, firm: Levers) -> None:
         """Spend and adjust service levels."""
         cfg = self.cfg
-        budget = self.scale(firm) if cfg.in_force(model.t) else 0.0
-        spend = np.array([getattr(cfg.spend, d) for d in DIMENSIONS]) * budget
+        budget = self.scale(firm) if cfg.in_force(firm.t) else 0.0
+        plan = np.array([getattr(cfg.spend, d) for d in DIMENSIONS]) + firm.service_extra()
+        spend = plan * budget
         target = cfg.floor + (cfg.ceiling - cfg.floor) * (1 - np.exp(-spend / cfg.scale))
-        firm.service += (target - firm.service) / cfg.lag
+        firm.service[:] += (target - firm.service) / cfg.lag
         firm.spend("service", float(spend.sum()))

@@ -64,10 +64,10 @@ def follow(seed: int, quick: bool) -> pd.DataFrame:
 
 def lodged_at(model) -> np.ndarray:
     """Period each customer's pending complaint to each firm was lodged (-1: none), (F, N)."""
-    book = model.social.book
+    book = model.mechanism("complaints")
     out = np.full(model.customers.status.shape, -1, np.int64)
     for f in range(len(model.firms)):
-        out[f, book.ids[f]] = book.t[f]
+        out[f, book.ids[f]] = book.lodged[f]
     return out
 
 

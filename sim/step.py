@@ -1,0 +1,272 @@
+"""What passes between the phases of a period (docs/ODD.md 3), as typed dataclasses.
+
+The model's step is a short list of phases (``Phase``); mechanisms (``Mechanism``) take part in
+some of them. Data flow between phases through these dataclasses only: ``Choices`` (who needed
+the service and what they chose), ``Visit`` (one firm's served customers), ``Losses`` (customers
+lost, by reason and channel) and ``Tally`` (one firm's flows this period). A mechanism reaches
+the shared state through a ``World`` (customers, firms, parameters, generator, network, talk),
+never through the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from .constants import REASONS
+
+if TYPE_CHECKING:
+    from .customers import Customers
+    from .network import Network
+    from .talk import Talk
+
+
+class Phase(Enum):
+    """The phases of a period, in schedule order (docs/ODD.md 3)."""
+
+    START = "start"  # events due now, offers expire, loyalty types note who is active
+    MASK = "mask"  # alternatives a customer cannot choose (unaware, closed)
+    SERVED = "served"  # after a firm served its customers: talk, complain, record value
+    BEFORE_LOSSES = "before_losses"  # complaints waiting too long are given up
+    LOSSES = "losses"  # per firm, losses beyond switches and lapses
+    AFTER_LOSSES = "after_losses"  # visit shares, exits and entries, event losses
+    REMOVED = "removed"  # customers who left the market
+    RECYCLED = "recycled"  # newcomers in recycled places
+    ROW = "row"  # each firm's output columns
+    END = "end"  # after accounting: exposures move on
+
+
+@dataclass
+class Moves:
+    """Customers who left the market this period and newcomers who took empty places."""
+
+    removed: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    recycled: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+
+
+@dataclass
+class World:
+    """The shared state a mechanism works on (not the model).
+
+    Attributes:
+        customers: Every customer's state.
+        firms: The firms (Mesa agents), in scenario order.
+        params: The model parameters (``scenario.params``; events may replace blocks).
+        spec: The scenario.
+        rng: The model's seeded generator (the only source of randomness).
+        weight: Real customers per agent (sim/scale.py).
+        network: The social network, if a mechanism needs one.
+        talk: Messages about firms over the network (sim/talk.py), if there is a network.
+        t: The current period.
+        moves: This period's departures and arrivals (sim/turnover.py).
+    """
+
+    customers: Customers
+    firms: list[Any]
+    params: Any
+    spec: Any
+    rng: np.random.Generator
+    weight: float
+    network: Network | None = None
+    talk: Talk | None = None
+    t: int = 0
+    moves: Moves = field(default_factory=Moves)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """This period's needs and choices.
+
+    Attributes:
+        idx: Customers with a need, ascending.
+        choice: Their choice: a firm index, or the number of firms for the outside option.
+        prices: (F, len(idx)) prices offered to them.
+        v: (F, len(idx)) deterministic utilities.
+    """
+
+    idx: np.ndarray
+    choice: np.ndarray
+    prices: np.ndarray
+    v: np.ndarray
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One firm's served customers this period.
+
+    Attributes:
+        firm: Firm index.
+        pos: Positions of the served in ``Choices.idx``.
+        ids: The served customers.
+        paid: The prices they paid.
+        s: Their transaction satisfaction.
+        failed: Whether their visit had a service failure.
+    """
+
+    firm: int
+    pos: np.ndarray
+    ids: np.ndarray
+    paid: np.ndarray
+    s: np.ndarray
+    failed: np.ndarray
+
+
+def _reasons() -> np.ndarray:
+    return np.zeros(len(REASONS), np.int64)
+
+
+@dataclass
+class Losses:
+    """Customers lost to one firm: by Keaveney reason and by the channel that won them back.
+
+    Attributes:
+        by_reason: Count per reason, in the order of ``constants.REASONS``.
+        won_price: Losses of customers won back on price.
+        won_relationship: Losses of customers won back by relationship.
+        tenure_won_price: Sum of the second-lifetime lengths of the former.
+        tenure_won_relationship: Sum of the second-lifetime lengths of the latter.
+    """
+
+    by_reason: np.ndarray = field(default_factory=_reasons)
+    won_price: int = 0
+    won_relationship: int = 0
+    tenure_won_price: int = 0
+    tenure_won_relationship: int = 0
+
+    @property
+    def total(self) -> int:
+        """All losses."""
+        return int(self.by_reason.sum())
+
+    def add(self, other: Losses) -> None:
+        """Add ``other``'s counts to these."""
+        self.by_reason += other.by_reason
+        self.won_price += other.won_price
+        self.won_relationship += other.won_relationship
+        self.tenure_won_price += other.tenure_won_price
+        self.tenure_won_relationship += other.tenure_won_relationship
+
+
+@dataclass
+class Tally:
+    """One firm's flows this period, in agents (the output scales them to real customers).
+
+    Attributes:
+        active_start: Active customers at the start of the period.
+        lost_start: Lost pool at the start of the period.
+        active_end: Active customers at the end of the period.
+        lost_end: Lost pool at the end of the period.
+        demand: Agents who chose the firm.
+        served: Agents served.
+        turned_away: Agents turned away for lack of capacity.
+        failures: Service failures.
+        quality_mean: Mean realised quality of the served (NaN if none).
+        paid: Sum of the prices the served paid.
+        new_customers: Never-customers served for the first time.
+        won_back: Lost customers served again.
+        won_back_price: Of those, holding a price offer.
+        won_back_relationship: Of those, holding a relationship offer.
+        losses: Customers lost this period.
+    """
+
+    active_start: int
+    lost_start: int
+    active_end: int = 0
+    lost_end: int = 0
+    demand: int = 0
+    served: int = 0
+    turned_away: int = 0
+    failures: int = 0
+    quality_mean: float = float("nan")
+    paid: float = 0.0
+    new_customers: int = 0
+    won_back: int = 0
+    won_back_price: int = 0
+    won_back_relationship: int = 0
+    losses: Losses = field(default_factory=Losses)
+
+
+@dataclass
+class Books:
+    """One firm's accounts for the period, in real money (sim/accounting.py, ODD 7.8)."""
+
+    revenue: float
+    cost_variable: float
+    cost_service: float
+    cost_fixed: float
+    cost_promotion: float
+    cost_relationship: float
+    cost_investment: float
+    cost_advertising: float
+    cost_complaints: float
+    cost_redress: float
+    cost_programme: float
+    cost_total: float
+    profit: float
+    cumulative_profit: float
+    cash: float
+    unit_margin: float
+    unit_service_cost: float
+    avg_price_paid: float
+
+
+class Mechanism:
+    """A mechanism of the model: one module, one class, declared to the schedule.
+
+    A mechanism declares its configuration block (``key`` under ``params`` and its schema
+    ``Config``), the per-customer arrays it owns, the phases it takes part in (it implements
+    the hook of each) and the output columns it writes (``columns``, those counting customers
+    in ``counts``; ``defaults`` are their values when it is off). It works on the ``World``
+    only; it never writes another mechanism's arrays, and another mechanism never writes its.
+    """
+
+    key: ClassVar[str]
+    arrays: ClassVar[tuple[str, ...]] = ()
+    phases: ClassVar[tuple[Phase, ...]] = ()
+    columns: ClassVar[tuple[str, ...]] = ()
+    counts: ClassVar[tuple[str, ...]] = ()
+    defaults: ClassVar[dict[str, float]] = {}
+    needs_network: ClassVar[bool] = False
+
+    def __init__(self, world: World):
+        self.world = world
+
+    def nbytes(self) -> int:
+        """Bytes held by the arrays this mechanism owns."""
+        return sum(getattr(self, a).nbytes for a in self.arrays)
+
+    def start(self) -> None:
+        """Phase START."""
+
+    def mask(self, v: np.ndarray, idx: np.ndarray) -> None:
+        """Phase MASK: set V_if to a prohibitive utility where firm f cannot be chosen."""
+
+    def served(self, visit: Visit) -> None:
+        """Phase SERVED, once per firm."""
+
+    def before_losses(self) -> None:
+        """Phase BEFORE_LOSSES."""
+
+    def losses(self, f: int) -> Losses | None:
+        """Phase LOSSES: this mechanism's losses at firm ``f``."""
+        return None
+
+    def after_losses(self, choices: Choices, visits: list[Visit]) -> list[Losses] | None:
+        """Phase AFTER_LOSSES: per firm, losses to add (or None)."""
+        return None
+
+    def removed(self, ids: np.ndarray) -> None:
+        """Phase REMOVED: customers ``ids`` left the market."""
+
+    def recycled(self, ids: np.ndarray) -> None:
+        """Phase RECYCLED: newcomers took the places ``ids``."""
+
+    def row(self, f: int, tally: Tally, books: Books) -> dict[str, float]:
+        """Phase ROW: this mechanism's columns for firm ``f``."""
+        return {}
+
+    def end(self, tallies: list[Tally]) -> None:
+        """Phase END."""

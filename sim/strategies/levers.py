@@ -1,0 +1,171 @@
+"""What a strategy sees of its firm: the levers a manager has and read-only state.
+
+A strategy acts through ``Levers`` only: it never reaches the model, another firm or another
+strategy. Levers: prices (general discount, offer discount, member prices), the service levels
+its spend moves, the service spend plan that PDCA raises, the budgets a budget rule cuts,
+spending and activity counts, the complaint desk, and the customers it targets (contacts,
+offers and programme state are its effects on them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..scale import to_agents
+
+if TYPE_CHECKING:
+    from ..customers import Customers
+    from ..firm import Firm
+    from ..step import World
+
+BUDGETS = ("service", "relationship", "promotion")
+
+
+@dataclass
+class Activity:
+    """A firm's activity this period, counted in agents (outputs scale them)."""
+
+    offers_price: int = 0
+    contacts: int = 0
+    contacts_accepted: int = 0
+    budget_cuts: int = 0
+    ads_reached: int = 0
+    members: int = 0
+    member_revenue: float = 0.0
+    surveys: int = 0
+    pdca_dimension: int = -1
+
+    def clear(self) -> None:
+        """Start a new period."""
+        for f in fields(self):
+            setattr(self, f.name, f.default)
+
+
+@dataclass(frozen=True)
+class LastPeriod:
+    """What the firm's books said last period (the budget rule reads it)."""
+
+    served: float = 0.0
+    unit_margin: float = 0.0
+
+
+class Levers:
+    """The narrow interface between a strategy and its firm.
+
+    Args:
+        firm: The firm.
+        world: The shared state (for the period, the generator and the customers).
+    """
+
+    def __init__(self, firm: Firm, world: World):
+        self._firm, self._world = firm, world
+
+    # read-only state
+    @property
+    def t(self) -> int:
+        """The current period."""
+        return self._world.t
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The model's generator (the only source of randomness)."""
+        return self._world.rng
+
+    @property
+    def customers(self) -> Customers:
+        """The customers (a strategy targets them; its effects are its contacts and offers)."""
+        return self._world.customers
+
+    @property
+    def index(self) -> int:
+        """The firm's position in the customers' (F, N) arrays."""
+        return self._firm.index
+
+    @property
+    def fid(self) -> str:
+        """The firm's id."""
+        return self._firm.fid
+
+    @property
+    def price(self) -> float:
+        """The list price."""
+        return self._firm.price
+
+    @property
+    def cash(self) -> float:
+        """Money in hand."""
+        return self._firm.cash
+
+    @property
+    def weight(self) -> float:
+        """Real customers per agent."""
+        return self._firm.weight
+
+    @property
+    def last(self) -> LastPeriod:
+        """Last period's served customers and unit margin."""
+        return self._firm.last
+
+    @property
+    def service(self) -> np.ndarray:
+        """Service levels on value / system / people (service investment moves them)."""
+        return self._firm.service
+
+    @property
+    def complaint_desk(self):
+        """The complaint desk (None when the complaints mechanism is off)."""
+        return self._firm.complaint_desk
+
+    # prices
+    def set_general_discount(self, share: float) -> None:
+        """Share off the list price for everyone this period."""
+        self._firm.general_discount = share
+
+    def set_offer_discount(self, share: float) -> None:
+        """Share off the list price for holders of a price offer."""
+        self._firm.offer_discount = share
+
+    def set_member_prices(self, factor: Callable[[np.ndarray], np.ndarray] | None) -> None:
+        """Member prices: ``factor(ids)`` multiplies the price offered to customers ``ids``."""
+        self._firm.member_prices = factor
+
+    # service spend plan
+    def service_extra(self) -> np.ndarray:
+        """Spend per period added to the service plan per dimension (PDCA raises it)."""
+        return self._firm.service_extra
+
+    def raise_service_spend(self, d: int, amount: float, cap: float) -> None:
+        """Add ``amount`` per period to dimension ``d`` of the service plan, up to ``cap``."""
+        extra = self._firm.service_extra
+        extra[d] = min(cap, extra[d] + amount)
+
+    # budgets
+    def budget(self, category: str | None) -> float:
+        """Share of a discretionary budget the firm currently allows (1 for None)."""
+        return self._firm.budget_scale.get(category, 1.0) if category else 1.0
+
+    def set_budget(self, category: str, share: float) -> None:
+        """Set a discretionary budget's share (the budget rule's lever)."""
+        self._firm.budget_scale[category] = share
+
+    # money and counts
+    def spend(self, category: str, amount: float) -> None:
+        """Record discretionary spend this period (money, real units)."""
+        self._firm.spent[category] += amount
+
+    def spend_on(self, category: str, agents: int, unit_cost: float) -> None:
+        """Record ``unit_cost`` spent on each real customer that ``agents`` agents stand for."""
+        self._firm.spent[category] += agents * self._firm.weight * unit_cost
+
+    def agents(self, amount: float) -> int:
+        """Agents standing for ``amount`` real customers (unbiased rounding, sim/scale.py)."""
+        return to_agents(amount, self._firm.weight, self._world.rng)
+
+    @property
+    def activity(self) -> Activity:
+        """This period's activity counts."""
+        return self._firm.activity

@@ -1,0 +1,92 @@
+"""Messages about firms passed over the social network (ODD 7.11).
+
+The channel every mechanism that makes customers talk uses (word of mouth after a visit,
+complainants after an answer).
+
+A receiver j who gets n_+ recommendations and n_- warnings about f this period:
+
+    a_jf = 1                                                         (now aware of f)
+    T_jf <- 1 - (1 - T_jf) (1 - g_+) ** n_+ ,  then  T_jf <- T_jf (1 - g_-) ** n_-
+    E_jf <- clip(E_jf + e (n_+ - n_-), 0, 1)   if j is not an active customer of f
+
+``Talk`` counts the messages received about each firm this period (``wom_positive``,
+``wom_negative``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .constants import ACTIVE
+
+if TYPE_CHECKING:
+    from .customers import Customers
+    from .network import Network
+
+F32 = np.float32
+
+
+class Talk:
+    """The message channel over ``network`` and this period's message counts per firm.
+
+    Args:
+        network: The customers' social network.
+        n_firms: Number of firms.
+    """
+
+    def __init__(self, network: Network, n_firms: int):
+        self.network = network
+        self.positive = np.zeros(n_firms, np.int64)
+        self.negative = np.zeros(n_firms, np.int64)
+
+    def new_period(self) -> None:
+        """Start counting a new period's messages."""
+        self.positive[:] = 0
+        self.negative[:] = 0
+
+    def tell(self, c: Customers, f: int, senders: np.ndarray, mean_audience: float, sign: int,
+             p, rng: np.random.Generator) -> None:
+        """Each sender tells Poisson(mean_audience) of their neighbours about firm ``f``.
+
+        Args:
+            c: The customers.
+            f: The firm talked about.
+            senders: Customers who talk.
+            mean_audience: Mean number of neighbours each tells.
+            sign: +1 a recommendation, -1 a warning.
+            p: The ``params.wom`` block (effects of a message).
+            rng: The model's generator.
+        """
+        if senders.size == 0:
+            return
+        wanted = rng.poisson(mean_audience, senders.size)
+        _, receivers = self.network.sample(senders, wanted, rng)
+        deliver(c, f, receivers, sign, p)
+        (self.positive if sign > 0 else self.negative)[f] += receivers.size
+
+
+def deliver(c: Customers, f: int, receivers: np.ndarray, sign: int, p) -> None:
+    """Apply messages about firm ``f`` (one per entry of ``receivers``) to the receivers."""
+    if receivers.size == 0:
+        return
+    who, n = np.unique(receivers, return_counts=True)
+    c.aware[f, who] = 1
+    t = c.trust[f, who]
+    if sign > 0:
+        c.trust[f, who] = 1 - (1 - t) * F32(1 - p.trust_gain) ** n
+    else:
+        c.trust[f, who] = t * F32(1 - p.trust_loss) ** n
+    out = c.status[f, who] != ACTIVE
+    if p.expectation_shift > 0 and out.any():
+        outsider = who[out]
+        e = c.expectation[f, outsider] + F32(sign * p.expectation_shift) * n[out]
+        c.expectation[f, outsider] = np.clip(e, 0, 1)
+
+
+def make_aware(c: Customers, f: int, ids: np.ndarray) -> int:
+    """Make customers ``ids`` aware of firm ``f``; returns how many did not know it."""
+    fresh = ids[c.aware[f, ids] == 0]
+    c.aware[f, fresh] = 1
+    return int(fresh.size)
