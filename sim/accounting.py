@@ -23,11 +23,11 @@ if TYPE_CHECKING:
 
 COST_COLUMNS = ("cost_variable", "cost_service", "cost_fixed", "cost_promotion",
                 "cost_relationship", "cost_investment", "cost_advertising", "cost_complaints",
-                "cost_redress", "cost_programme")
+                "cost_redress", "cost_programme", "cost_referral")
 SPEND = {"cost_promotion": "promotion", "cost_relationship": "relationship",
          "cost_investment": "service", "cost_advertising": "advertising",
          "cost_complaints": "complaints", "cost_redress": "redress",
-         "cost_programme": "programme"}
+         "cost_programme": "programme", "cost_referral": "referral"}
 
 
 def settle(firm: Firm, served_agents: int, paid_by_agents: float) -> Books:

@@ -12,7 +12,7 @@ import numpy as np
 from .constants import BONDS, DIMENSIONS
 from .scale import to_agents
 from .strategies import build
-from .strategies.levers import BUDGETS, Activity, LastPeriod, Levers
+from .strategies.levers import BUDGETS, Activity, LastPeriod, Levers, Referral
 
 if TYPE_CHECKING:
     from .step import World
@@ -35,6 +35,7 @@ class Firm(mesa.Agent):
         budget_scale: Share of each discretionary budget the firm currently allows.
         bond_levels: The structural and fit bonds it offers newcomers (events change them).
         complaint_desk: Its complaint desk, when the complaints mechanism is on.
+        referral: Its referral reward (none by default).
         available: False while closed (events firm_enter / firm_exit).
         cash: Money in hand; profit adds to it every period.
         last: Last period's served customers and unit margin.
@@ -59,6 +60,7 @@ class Firm(mesa.Agent):
         self.budget_scale = dict.fromkeys(BUDGETS, 1.0)
         self.bond_levels = np.array([getattr(cfg.bonds, b) for b in BONDS], np.float32)
         self.complaint_desk: Any = None
+        self.referral = Referral()
         # budget rules act first so their cuts apply to this period's spend
         self.strategies = sorted((build(s) for s in cfg.strategies),
                                  key=lambda s: s.category is not None)

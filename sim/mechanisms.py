@@ -46,6 +46,7 @@ REGISTRY: tuple[Entry, ...] = (
     Entry("events", "sim.events:Timeline", lambda sc: True),
     Entry("awareness", "sim.awareness:Awareness", lambda sc: sc.params.awareness.enabled),
     Entry("wom", "sim.wom:WordOfMouth", lambda sc: sc.params.wom.enabled),
+    Entry("referrals", "sim.referrals:Referrals", lambda sc: sc.params.referrals.enabled),
     Entry("complaints", "sim.complaints:Complaints", lambda sc: sc.params.complaints.enabled),
     Entry("contagion", "sim.contagion:Contagion", lambda sc: sc.params.contagion.enabled),
     Entry("loyalty_types", "sim.loyalty_types:LoyaltyTypes",

@@ -26,7 +26,7 @@ COLUMNS = (
     # social mechanisms (ODD 7.10-7.13)
     "complaints", "complaints_resolved", "complaints_resolved_fast", "complaints_unresolved",
     "complaints_pending", "wom_positive", "wom_negative", "lost_contagion", "ads_reached",
-    "aware_share", "nps",
+    "aware_share", "nps", "referrals", "referrals_converted",
     # programme and PDCA activity, loyalty types, CLV, turnover, events (ODD 7.14-7.19)
     "members", "member_revenue_share", "surveys", "pdca_dimension",
     *(f"loyal_{k}" for k in LOYALTY_TYPES), *(f"lost_loyal_{k}" for k in LOYALTY_TYPES),

@@ -204,6 +204,7 @@ class Books:
     cost_complaints: float
     cost_redress: float
     cost_programme: float
+    cost_referral: float
     cost_total: float
     profit: float
     cumulative_profit: float

@@ -22,6 +22,7 @@ from ..contagion import ContagionParams
 from ..experience import ExperienceParams
 from ..loyalty_types import LoyaltyTypeParams
 from ..network import NetworkParams
+from ..referrals import ReferralParams
 from ..strategies import StrategyConfig
 from ..trust import TrustParams
 from ..turnover import TurnoverParams
@@ -198,6 +199,7 @@ class Params(Strict):
     wom: WomParams = WomParams()
     awareness: AwarenessParams = AwarenessParams()
     contagion: ContagionParams = ContagionParams()
+    referrals: ReferralParams = ReferralParams()
     complaints: ComplaintParams = ComplaintParams()
     loyalty_types: LoyaltyTypeParams = LoyaltyTypeParams()
     turnover: TurnoverParams = TurnoverParams()
@@ -267,6 +269,9 @@ def check_strategies(scenario) -> None:
     segments = [s.name for s in scenario.market.segments]
     for firm in scenario.firms:
         types = [s.type for s in firm.strategies]
+        if "referral_reward" in types and not scenario.params.referrals.enabled:
+            raise ValueError(f"firm {firm.id!r}: a referral_reward strategy needs "
+                             "params.referrals.enabled: true (the referral mechanism)")
         if "pdca" in types and "service_investment" not in types:
             raise ValueError(f"firm {firm.id!r}: a pdca strategy invests through a "
                              "service_investment strategy; add one to the same firm")

@@ -15,6 +15,7 @@ from . import (
     loyalty_programme,
     pdca,
     price_promotion,
+    referral,
     relationship,
     service,
 )
@@ -29,6 +30,7 @@ REGISTRY = {
     "advertising": (advertising.Config, advertising.Advertising),
     "loyalty_programme": (loyalty_programme.Config, loyalty_programme.LoyaltyProgramme),
     "pdca": (pdca.Config, pdca.Pdca),
+    "referral_reward": (referral.Config, referral.ReferralReward),
 }
 
 StrategyConfig = Annotated[

@@ -46,6 +46,19 @@ class Activity:
 
 
 @dataclass(frozen=True)
+class Referral:
+    """A firm's referral reward (sim/referrals.py).
+
+    Attributes:
+        reward: Money per converted referral.
+        boost: The referral chance is multiplied by 1 + boost.
+    """
+
+    reward: float = 0.0
+    boost: float = 0.0
+
+
+@dataclass(frozen=True)
 class LastPeriod:
     """What the firm's books said last period (the budget rule reads it)."""
 
@@ -142,6 +155,10 @@ class Levers:
         """Add ``amount`` per period to dimension ``d`` of the service plan, up to ``cap``."""
         extra = self._firm.service_extra
         extra[d] = min(cap, extra[d] + amount)
+
+    def set_referral_reward(self, reward: float, boost: float) -> None:
+        """Pay ``reward`` per converted referral; referring is 1 + ``boost`` times as likely."""
+        self._firm.referral = Referral(reward, boost)
 
     # budgets
     def budget(self, category: str | None) -> float:
