@@ -18,10 +18,8 @@ import pandas as pd
 
 from . import accounting, bonds, churn, experience, mechanisms, trust
 from .choice import choose, ration
-from .cohorts import TABLE_COLUMNS
 from .constants import ACTIVE, CH_PRICE, CH_RELATIONSHIP, INC_INCONVENIENCE, LOST, REASONS
 from .customers import Customers
-from .events import LOG_COLUMNS
 from .firm import Firm
 from .metrics import COLUMNS, CORE_COUNTS
 from .network import build as build_network
@@ -227,12 +225,15 @@ class Market(mesa.Model):
     def cohort_table(self) -> pd.DataFrame:
         """Cohort survival (``cohorts.csv``); empty when the cohorts mechanism is off."""
         m = self.cohorts
-        return m.table() if m is not None else pd.DataFrame(columns=list(TABLE_COLUMNS))
+        if m is not None:
+            return m.table()
+        from .cohorts import TABLE_COLUMNS
+
+        return pd.DataFrame(columns=list(TABLE_COLUMNS))
 
     def event_table(self) -> pd.DataFrame:
         """The applied events (``events.csv``)."""
-        m = self.events
-        return m.table() if m is not None else pd.DataFrame(columns=list(LOG_COLUMNS))
+        return self.events.table()
 
 
 def core_row(t: int, firm: Firm, tally: Tally, total_served: int) -> dict[str, Any]:
