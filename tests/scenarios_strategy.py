@@ -1,0 +1,312 @@
+"""Hypothesis strategies that build random valid scenarios as plain dicts (issue 12).
+
+``scenarios()`` draws a scenario as the YAML a user would write: 1 to 4 firms, 1 to 3
+segments, a real ``population`` simulated by 200 to 1,500 agents (more or fewer agents than
+customers), horizons of 3 to 25 periods, every optional mechanism on or off, an event
+timeline and each firm's strategies. ``validated()`` checks a drawn dict against the schema
+(``Scenario.model_validate``); ``as_yaml()`` gives the text a developer can save and run with
+``python run.py run that.yaml`` (the dict carries its seed).
+
+Floats are rounded to a few decimals so that a shrunk example reads like a hand-written file.
+Only the public schema is used: every field below is documented by ``python run.py schema``.
+"""
+
+from __future__ import annotations
+
+import yaml
+from hypothesis import strategies as st
+
+from sim.constants import BONDS, DIMENSIONS
+from sim.scenario import Scenario
+
+STRATEGY_TYPES = ("price_promotion", "relationship_investment", "service_investment",
+                  "budget_rule", "complaint_handling", "advertising", "loyalty_programme", "pdca")
+FIRM_TARGETS = ("price", "capacity", "costs.fixed", "costs.variable",
+                *(f"service.{d}" for d in DIMENSIONS), *(f"bonds.{b}" for b in BONDS))
+
+# Numeric model parameters an event may set, each with a range valid for it.
+PARAM_TARGETS = {
+    "params.choice.inertia": (-2.0, 3.0),
+    "params.choice.beta_quality": (0.0, 8.0),
+    "params.choice.temperature": (0.2, 3.0),
+    "params.choice.ref_loss": (0.0, 3.0),
+    "params.experience.failure_max": (0.0, 1.0),
+    "params.experience.noise_sd": (0.0, 0.5),
+    "params.experience.gain_performance": (0.0, 3.0),
+    "params.trust.rate_down": (0.0, 1.0),
+    "params.churn.dormancy": (1, 30),
+    "params.turnover.exit_rate": (0.0, 0.1),
+    "params.turnover.entry": (0.0, 1.0),
+    "params.wom.prob_negative": (0.0, 1.0),
+    "params.contagion.effect": (0.0, 5.0),
+    "params.complaints.prob_failure": (0.0, 1.0),
+}
+# Factors of ``scale`` events on parameters that keep the product within the schema's range
+# whatever the current value, up to four events in a row (a probability times more than 1 may
+# leave [0, 1], a temperature times 0 is not > 0, an integer times 1.3 is not an integer). The
+# schema does not check a scale event's result: see test_scale_event_result_is_validated.
+PARAM_SCALE_BOUNDS = {"params.choice.temperature": (0.2, 1.0), "params.churn.dormancy": (1.0, 1.0)}
+PARAM_SCALE_DEFAULT = (0.0, 1.0)
+
+
+def num(lo: float, hi: float, places: int = 3):
+    """A float in [lo, hi], rounded to ``places`` decimals (lo and hi must be so rounded)."""
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False).map(
+        lambda x: min(hi, max(lo, round(x, places))))
+
+
+def _window(draw, horizon: int) -> dict:
+    """Optional ``start`` / ``end`` of a strategy."""
+    out = {}
+    if draw(st.booleans()):
+        out["start"] = draw(st.integers(0, horizon))
+    if draw(st.booleans()):
+        out["end"] = draw(st.integers(out.get("start", 0) + 1, horizon + 2))
+    return out
+
+
+def _price_promotion(draw, ctx) -> dict:
+    return {"target": draw(st.sampled_from(["all", "lost"])), "discount": draw(num(0.05, 0.9)),
+            "reach": draw(num(0.0, 1.0)), "offer_length": draw(st.integers(1, 10)),
+            "max_time_lost": draw(st.integers(0, 60)), "cost_per_offer": draw(num(0.0, 20.0))}
+
+
+def _relationship(draw, ctx) -> dict:
+    out = {"target": draw(st.sampled_from(["lost", "active"])),
+           "contacts": draw(st.integers(0, max(1, ctx["population"] // 5))),
+           "cost_per_contact": draw(num(0.0, 60.0)), "trust_gain": draw(num(0.0, 0.5)),
+           "social_gain": draw(num(0.0, 0.5)), "psychological_gain": draw(num(0.0, 0.5)),
+           "knowledge_gain": draw(num(0.0, 0.5)), "accept_base": draw(num(-3.0, 3.0)),
+           "accept_bonds": draw(num(0.0, 5.0)), "accept_time": draw(num(0.0, 0.5)),
+           "offer_length": draw(st.integers(1, 10)), "max_time_lost": draw(st.integers(0, 60))}
+    if draw(st.booleans()):
+        out["segments"] = draw(st.lists(st.sampled_from(ctx["segments"]), min_size=1,
+                                        unique=True))
+    return out
+
+
+def _service(draw, ctx) -> dict:
+    return {"spend": {d: draw(num(0.0, 5000.0, 0)) for d in DIMENSIONS},
+            "scale": draw(num(100.0, 20000.0, 0)), "floor": draw(num(0.0, 0.5)),
+            "ceiling": draw(num(0.5, 1.0)), "lag": draw(num(1.0, 10.0))}
+
+
+def _budget(draw, ctx) -> dict:
+    order = draw(st.permutations(["service", "relationship", "promotion"]))
+    return {"min_margin": draw(num(-0.5, 0.9)), "min_cash": draw(num(-1e5, 1e5, 0)),
+            "patience": draw(st.integers(1, 5)), "cut": draw(num(0.05, 1.0)),
+            "restore": draw(num(0.0, 1.0)),
+            "order": list(order[:draw(st.integers(1, 3))])}
+
+
+def _complaint_handling(draw, ctx) -> dict:
+    return {"capacity": draw(st.integers(0, max(1, ctx["population"] // 20))),
+            "quality": draw(num(0.0, 1.0)), "redress": draw(num(0.0, 100.0)),
+            "cost_per_complaint": draw(num(0.0, 50.0)), "cost_per_slot": draw(num(0.0, 10.0))}
+
+
+def _advertising(draw, ctx) -> dict:
+    return {"spend": draw(num(0.0, 5000.0, 0)), "scale": draw(num(100.0, 20000.0, 0))}
+
+
+def _loyalty_programme(draw, ctx) -> dict:
+    n = draw(st.integers(1, 3))
+    thresholds = sorted(draw(st.lists(st.integers(0, 2000), min_size=n, max_size=n,
+                                      unique=True)))
+    tiers = [{"name": f"tier{k}", "threshold": float(th), "discount": draw(num(0.0, 0.5)),
+              "points_rate": draw(num(0.0, 0.2)), "perk": draw(num(0.0, 0.3)),
+              "perk_cost": draw(num(0.0, 10.0))} for k, th in enumerate(thresholds)]
+    return {"rule": draw(st.sampled_from(["spend", "visits"])), "memory": draw(num(1.0, 52.0)),
+            "tiers": tiers, "lock_in": draw(num(0.0, 1.0)),
+            "points_scale": draw(num(1.0, 500.0)), "redeem_at": draw(num(1.0, 500.0)),
+            "fixed_cost": draw(num(0.0, 1000.0, 0)), "cost_per_member": draw(num(0.0, 5.0))}
+
+
+def _pdca(draw, ctx) -> dict:
+    return {"every": draw(st.integers(1, 6)),
+            "sample": draw(st.integers(1, max(1, ctx["population"] // 10))),
+            "cost_per_response": draw(num(0.0, 20.0)), "noise": draw(num(0.0, 0.5)),
+            "increment": draw(num(0.0, 5000.0, 0)), "max_spend": draw(num(0.0, 20000.0, 0))}
+
+
+BUILDERS = {"price_promotion": _price_promotion, "relationship_investment": _relationship,
+            "service_investment": _service, "budget_rule": _budget,
+            "complaint_handling": _complaint_handling, "advertising": _advertising,
+            "loyalty_programme": _loyalty_programme, "pdca": _pdca}
+
+
+def _strategies(draw, ctx) -> list[dict]:
+    """0 to 4 strategies of distinct types; a pdca brings its service_investment along."""
+    types = draw(st.lists(st.sampled_from(STRATEGY_TYPES), max_size=4, unique=True))
+    if "pdca" in types and "service_investment" not in types:
+        types.append("service_investment")
+    return [{"type": t, **BUILDERS[t](draw, ctx), **_window(draw, ctx["horizon"])}
+            for t in types]
+
+
+def _firm(draw, fid: str, ctx) -> dict:
+    pn = ctx["price_norm"]
+    out = {"id": fid, "price": round(pn * draw(num(0.3, 3.0)), 2),
+           "service": {d: draw(num(0.0, 1.0)) for d in DIMENSIONS},
+           "cash": draw(num(-1e5, 1e6, 0)),
+           "costs": {"fixed": draw(num(0.0, 5000.0, 0)),
+                     "variable": round(pn * draw(num(0.0, 0.6)), 2),
+                     "service": {d: round(pn * draw(num(0.0, 0.4)), 2) for d in DIMENSIONS}},
+           "strategies": _strategies(draw, ctx)}
+    if draw(st.booleans()):  # a capacity, in real purchases per period (0 included)
+        out["capacity"] = draw(st.integers(0, ctx["population"]))
+    bonds = draw(st.lists(st.sampled_from(BONDS), max_size=4, unique=True))
+    if bonds:
+        out["bonds"] = {b: draw(num(0.0, 1.0)) for b in bonds}
+    if draw(st.booleans()):
+        out["awareness"] = draw(num(0.0, 1.0))
+    return out
+
+
+def _segments(draw) -> list[dict]:
+    n = draw(st.integers(1, 3))
+    raw = draw(st.lists(st.integers(1, 10), min_size=n, max_size=n))
+    shares = [r / sum(raw) for r in raw]
+    out = []
+    for k, share in enumerate(shares):
+        w = draw(st.lists(st.integers(0, 3), min_size=3, max_size=3).filter(any))
+        out.append({"name": f"seg{k}", "share": share,
+                    "price_sensitivity": {"mean": draw(num(0.2, 6.0)), "sd": draw(num(0.0, 2.0))},
+                    "weights": dict(zip(DIMENSIONS, map(float, w))),
+                    "need_prob": draw(num(0.05, 1.0)), "outside_utility": draw(num(-3.0, 5.0))})
+    return out
+
+
+def _initial(draw, ids: list[str]) -> dict:
+    """``market.initial``: active shares summing to at most 1, lost at most 1 - active."""
+    out, left = {}, 1.0
+    for fid in ids:
+        if not draw(st.booleans()):
+            continue
+        active = round(left * draw(num(0.0, 1.0)), 3)
+        left = max(0.0, left - active)
+        out[fid] = {"active": active, "lost": round((1 - active) * draw(num(0.0, 1.0)), 3)}
+    return out
+
+
+def _params(draw) -> dict:
+    p: dict = {"choice": {"inertia": draw(num(-1.0, 3.0)),
+                          "temperature": draw(num(0.3, 3.0))},
+               "churn": {"dormancy": draw(st.integers(1, 30)),
+                         "incident_memory": draw(st.integers(0, 10))}}
+    if draw(st.booleans()):
+        p["experience"] = {"failure_max": draw(num(0.0, 1.0)),
+                           "gain_performance": draw(num(0.0, 3.0))}
+    if draw(st.booleans()):
+        p["network"] = {"type": draw(st.sampled_from(["small_world", "random"])),
+                        "degree": 2 * draw(st.integers(1, 6)), "rewire": draw(num(0.0, 1.0))}
+    p["wom"] = {"enabled": draw(st.booleans())}
+    if p["wom"]["enabled"] and draw(st.booleans()):
+        p["wom"].update(prob_positive=draw(num(0.0, 1.0)), prob_negative=draw(num(0.0, 1.0)),
+                        told_negative=draw(num(0.0, 20.0)))
+    p["awareness"] = {"enabled": draw(st.booleans())}
+    p["contagion"] = {"enabled": draw(st.booleans())}
+    if p["contagion"]["enabled"] and draw(st.booleans()):
+        p["contagion"].update(effect=draw(num(0.0, 5.0)), half_life=draw(num(0.5, 10.0)),
+                              base_hazard=draw(st.none() | num(0.0, 0.5)))
+    p["complaints"] = {"enabled": draw(st.booleans())}
+    if p["complaints"]["enabled"] and draw(st.booleans()):
+        p["complaints"].update(prob_dissatisfied=draw(num(0.0, 1.0)),
+                               prob_failure=draw(num(0.0, 1.0)),
+                               patience=draw(st.integers(0, 5)),
+                               exit_unresolved=draw(num(0.0, 1.0)))
+    p["loyalty_types"] = {"enabled": draw(st.booleans())}
+    p["cohorts"] = {"enabled": draw(st.booleans()), "every": draw(st.integers(1, 6)),
+                    "basis": draw(st.sampled_from(["margin", "revenue"])),
+                    "window": draw(st.integers(1, 10))}
+    if draw(st.booleans()):
+        p["turnover"] = {"exit_rate": draw(num(0.0, 0.1)), "entry": draw(num(0.0, 1.0))}
+    return p
+
+
+def _event(draw, ids: list[str], segments: list[str], horizon: int) -> dict:
+    kind = draw(st.sampled_from(["set", "scale", "firm_enter", "firm_exit", "deregulate",
+                                 "service_failure", "scandal"]))
+    ev: dict = {"at": draw(st.integers(0, horizon)), "type": kind}
+    firm = draw(st.sampled_from(ids))
+    if kind in ("set", "scale"):
+        if draw(st.booleans()):
+            target = draw(st.sampled_from(sorted(PARAM_TARGETS)))
+            lo, hi = PARAM_TARGETS[target]
+            value = draw(st.integers(lo, hi)) if isinstance(lo, int) else draw(num(lo, hi))
+            factor_lo, factor_hi = PARAM_SCALE_BOUNDS.get(target, PARAM_SCALE_DEFAULT)
+        else:
+            field = draw(st.sampled_from(FIRM_TARGETS))
+            target = f"firms.{firm}.{field}"
+            if field == "price":
+                value = draw(num(10.0, 500.0, 2))
+            elif field == "capacity":
+                value = float(draw(st.integers(0, 5000)))
+            elif field.startswith("costs."):
+                value = draw(num(0.0, 2000.0, 2))
+            else:
+                value = draw(num(0.0, 1.0))
+            # a price scaled to 0 is allowed by the schema; kept possible on purpose
+            factor_lo, factor_hi = (0.0, 3.0)
+            if field.startswith("bonds.") and draw(st.booleans()):
+                ev["segment"] = draw(st.sampled_from(segments))
+        ev["target"] = target
+        if kind == "set":
+            ev["value"] = value
+        else:
+            ev["factor"] = draw(num(factor_lo, factor_hi))
+    elif kind in ("firm_enter", "firm_exit"):
+        ev["firm"] = firm
+    elif kind == "deregulate":
+        if draw(st.booleans()):
+            ev["entrant"] = firm
+        if draw(st.booleans()):
+            ev["incumbents"] = draw(st.lists(st.sampled_from(ids), min_size=1, unique=True))
+        ev["bonds"] = draw(st.lists(st.sampled_from(BONDS), min_size=1, max_size=3, unique=True))
+        ev["factor"] = draw(num(0.0, 1.0))
+    elif kind == "service_failure":
+        ev.update(firm=firm, share=draw(num(0.0, 1.0)),
+                  dimension=draw(st.sampled_from(DIMENSIONS)), severity=draw(num(0.0, 1.0)))
+    else:
+        ev.update(firm=firm, share=draw(num(0.0, 1.0)), severity=draw(num(0.0, 1.0)))
+    return ev
+
+
+@st.composite
+def scenarios(draw, max_events: int = 4, min_agents: int = 200, max_agents: int = 1500):
+    """A random valid scenario as a plain dict (validate it with ``validated``)."""
+    horizon = draw(st.integers(3, 25))
+    agents = draw(st.integers(min_agents, max_agents))
+    # the real market: the agents' own number, or fewer or (many) more real customers
+    population = draw(st.sampled_from([None, "smaller", "larger"]))
+    if population == "smaller":
+        population = draw(st.integers(50, agents))
+    elif population == "larger":
+        population = draw(st.integers(agents, 200_000))
+    n_firms = draw(st.integers(1, 4))
+    ids = [f"f{k}" for k in range(n_firms)]
+    segments = _segments(draw)
+    price_norm = draw(num(20.0, 500.0, 1))
+    ctx = {"horizon": horizon, "population": population or agents, "price_norm": price_norm,
+           "segments": [s["name"] for s in segments]}
+    market = {"customers": agents, "price_norm": price_norm, "segments": segments,
+              "initial": _initial(draw, ids)}
+    if population is not None:
+        market["population"] = population
+    data = {"name": "property", "horizon": horizon, "seed": draw(st.integers(0, 2**32 - 1)),
+            "market": market, "firms": [_firm(draw, fid, ctx) for fid in ids],
+            "params": _params(draw)}
+    events = draw(st.lists(st.just(None), max_size=max_events))
+    if events:
+        data["events"] = [_event(draw, ids, ctx["segments"], horizon) for _ in events]
+    return data
+
+
+def validated(data: dict) -> Scenario:
+    """The schema's view of a drawn dict (raises if the strategy drew something invalid)."""
+    return Scenario.model_validate(data)
+
+
+def as_yaml(data: dict) -> str:
+    """The drawn scenario as YAML: save it and run ``python run.py run that.yaml``."""
+    return yaml.safe_dump(data, sort_keys=False, default_flow_style=None, width=100)

@@ -1,0 +1,390 @@
+"""Property-based tests (issue 12): invariants of random valid scenarios, every period.
+
+Each test draws random scenarios (tests/scenarios_strategy.py: 1 to 4 firms, 1 to 3 segments,
+200 to 1,500 agents for a population that may be larger or smaller, horizons of 3 to 25,
+word of mouth, awareness, contagion, complaints, loyalty types, cohorts and turnover on or off,
+events and every strategy type) and checks, period by period:
+
+* customers are conserved: each agent is never, active or lost at each firm (never + active +
+  lost = N agents, out-of-market agents being "never"), the trajectory's stocks are the status
+  counts times the weight, and active stocks follow their flows;
+* accounting: revenue equals the prices paid, counted where customers pay (a spy on
+  ``experience.experience``), profit = revenue - the cost_* columns, and each firm's cash
+  changes by its profit;
+* every rate and mean is in [0, 1], no column is ever inf, and NaN appears only where
+  ALLOWED_NAN says and exactly when its denominator is empty;
+* the same seed gives identical trajectories, another seed different ones;
+* a firm that alone raises its price gains no first-period demand (common random numbers).
+
+Reproducing a failure: the examples are derandomised (the same on every run), and a failing
+test prints the shrunk scenario as YAML (save it as case.yaml and run
+``python run.py run case.yaml``; it carries its seed) and a ``@reproduce_failure`` blob.
+``PROPERTY_EXAMPLES=500 PROPERTY_RANDOM=1 pytest tests/test_properties.py`` explores more,
+and new, examples.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, note, settings
+from hypothesis import strategies as st
+from scenarios_strategy import as_yaml, scenarios, validated
+
+from sim import experience
+from sim.accounting import COST_COLUMNS
+from sim.api import run
+from sim.constants import ACTIVE, LOST, REASONS
+from sim.model import Market
+from sim.scenario import load_scenario
+
+EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", 0))
+RANDOM = os.environ.get("PROPERTY_RANDOM") == "1"
+
+
+def props(examples: int):
+    """Settings of every property: reproducible examples, no deadline, the blob on failure."""
+    return settings(max_examples=EXAMPLES or examples, deadline=None, print_blob=True,
+                    derandomize=not RANDOM, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def show(data: dict, seed: int | None = None) -> None:
+    """Print the scenario (on failure only) so that it can be saved and run."""
+    if seed is not None:
+        data = {**data, "seed": seed}
+    note("scenario (save as case.yaml; run: python run.py run case.yaml):\n" + as_yaml(data))
+
+
+# Rates, shares and means in [0, 1] (ODD 2.4).
+UNIT_COLUMNS = ("retention_rate", "churn_rate", "winback_rate", "market_share", "quality_mean",
+                "satisfaction_mean", "trust_mean", "aware_share", "member_revenue_share",
+                "general_discount", "service_value", "service_system", "service_people",
+                "service_mean", "budget_service", "budget_relationship", "budget_promotion")
+# Known defect (test_churn_rate_at_most_one): customers acquired in a period can be lost in
+# the same period, so lost / active0 exceeds 1. Only the other end is checked here until fixed.
+RELAXED = {"churn_rate": (0.0, math.inf), "retention_rate": (-math.inf, 1.0)}
+# Dick & Basu counts (ODD 7.16), NaN when loyalty types are off.
+LOYALTY_COLUMNS = tuple(f"{pre}_{k}" for pre in ("loyal", "lost_loyal")
+                        for k in ("true", "spurious", "latent", "none"))
+# Columns that may be negative: money balances, margins, NPS, CLV, the PDCA dimension (-1 =
+# none). Every other column (counts, prices, costs, rates, levels) is at least 0.
+SIGNED = ("profit", "cumulative_profit", "cash", "unit_margin", "nps", "clv_mean",
+          "clv_realised", "pdca_dimension")
+
+# Where NaN is allowed (ODD 2.4), and when: every other column is never NaN. A column with a
+# condition is NaN exactly when the condition holds (a rate whose denominator is 0, a mean
+# over nobody, a switched-off mechanism). The CLV columns (ODD 7.18) are also undefined until
+# enough periods or buyers have been seen, so they may be NaN whenever, and must be NaN when
+# cohorts are off.
+ALLOWED_NAN = {
+    "retention_rate": lambda r: r.active_start == 0,      # lost / active0
+    "churn_rate": lambda r: r.active_start == 0,
+    "winback_rate": lambda r: r.lost_pool_start == 0,     # won_back / lost0
+    "market_share": lambda r: r.total_served == 0,        # served / all firms' served
+    "quality_mean": lambda r: r.served == 0,              # mean over the served
+    "satisfaction_mean": lambda r: r.customers_active == 0,  # means over the active
+    "trust_mean": lambda r: r.customers_active == 0,
+    "nps": lambda r: r.customers_active == 0,
+    **dict.fromkeys(LOYALTY_COLUMNS, lambda r: ~r.loyalty_on),  # loyalty types switched off
+}
+SOMETIMES_NAN = ("clv_mean", "clv_realised")
+
+
+class Recorded:
+    """A run stepped period by period, with what the test counted independently.
+
+    Attributes:
+        model: The ``Market`` after the run.
+        df: Its trajectories.
+        status: Per period, an (F, 3) array of agent counts never / active / lost.
+        cash: Per period, each firm's cash before and after the step.
+        paid: (period, firm) -> [sum of prices paid, agents served], from the spy.
+    """
+
+    def __init__(self, data: dict, seed: int | None = None):
+        scenario = validated(data)
+        self.paid = defaultdict(lambda: [0.0, 0])
+        self.status, self.cash = [], []
+        real = experience.experience
+
+        def spy(c, f, service, ids, paid, *args, **kwargs):
+            rec = self.paid[(self.model.t, f)]
+            rec[0] += float(np.sum(paid, dtype=np.float64))
+            rec[1] += int(ids.size)
+            return real(c, f, service, ids, paid, *args, **kwargs)
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(experience, "experience", spy)
+            self.model = Market(scenario, seed=seed)
+            c = self.model.customers
+            for _ in range(scenario.horizon):
+                before = [firm.cash for firm in self.model.firms]
+                self.model.step()
+                self.cash.append((before, [firm.cash for firm in self.model.firms]))
+                counts = np.array([np.bincount(c.status[f], minlength=3)
+                                   for f in range(len(self.model.firms))])
+                self.status.append(counts)
+        self.df = self.model.trajectories()
+        self.scenario = scenario
+
+    def row(self, t: int, f: int) -> pd.Series:
+        return self.df.iloc[t * len(self.model.firms) + f]
+
+
+@props(90)
+@given(scenarios())
+def test_customers_conserved_every_period(data):
+    show(data)
+    rec = Recorded(data)
+    m, w = rec.model, rec.model.weight
+    n = m.customers.n
+    assert len(rec.df) == rec.scenario.horizon * len(m.firms)
+    for t, counts in enumerate(rec.status):
+        # only the three codes, and every agent in exactly one of them at each firm
+        assert counts.shape[1] == 3, f"period {t}: a status code beyond never/active/lost"
+        assert (counts.sum(axis=1) == n).all(), f"period {t}: {counts.tolist()} != {n} agents"
+        for f, fid in enumerate(m.firm_ids):
+            r = rec.row(t, f)
+            where = f"period {t}, firm {fid}"
+            assert (r.period, r.firm) == (t, fid)
+            assert r.customers_active == counts[f, ACTIVE] * w, where
+            assert r.customers_lost == counts[f, LOST] * w, where
+            # stocks follow flows: active = active at the start + new + won back - lost
+            if t:
+                assert r.active_start == rec.row(t - 1, f).customers_active, where
+                assert r.lost_pool_start == rec.row(t - 1, f).customers_lost, where
+            flow = r.active_start + r.new_customers + r.won_back - r.lost
+            assert r.customers_active == pytest.approx(flow, abs=1e-9 * n * w), where
+            reasons = sum(r[f"lost_{why}"] for why in REASONS)
+            assert reasons == pytest.approx(r.lost), f"{where}: losses by reason != lost"
+            assert r.won_back_price + r.won_back_relationship <= r.won_back + 1e-9, where
+            assert r.served + r.turned_away == pytest.approx(r.demand), where
+
+
+@props(90)
+@given(scenarios())
+def test_profit_is_revenue_minus_costs_from_independent_sums(data):
+    show(data)
+    rec = Recorded(data)
+    m, w = rec.model, rec.model.weight
+    cumulative = [0.0] * len(m.firms)
+    for t, (before, after) in enumerate(rec.cash):
+        for f, fid in enumerate(m.firm_ids):
+            r = rec.row(t, f)
+            where = f"period {t}, firm {fid}"
+            paid, agents = rec.paid.get((t, f), (0.0, 0))
+            assert r.served == agents * w, f"{where}: served != agents served by the spy"
+            assert r.revenue == pytest.approx(paid * w, rel=1e-9, abs=1e-9), \
+                f"{where}: revenue != prices paid by the served"
+            costs = sum(r[c] for c in COST_COLUMNS)
+            assert all(r[c] >= 0 for c in COST_COLUMNS), f"{where}: a negative cost"
+            assert r.cost_total == pytest.approx(costs, rel=1e-12, abs=1e-9), where
+            assert r.profit == r.revenue - r.cost_total, f"{where}: profit != revenue - cost"
+            assert r.profit == pytest.approx(r.revenue - costs, rel=1e-9, abs=1e-6), where
+            tol = 1e-9 * (abs(before[f]) + abs(r.profit) + 1)
+            assert after[f] - before[f] == pytest.approx(r.profit, abs=tol), \
+                f"{where}: cash changed by {after[f] - before[f]}, profit {r.profit}"
+            assert r.cash == after[f], where
+            cumulative[f] += r.profit
+            assert r.cumulative_profit == pytest.approx(cumulative[f], rel=1e-9, abs=1e-6)
+    total = sum(a for _, a in rec.paid.values())
+    assert rec.df.served.sum() == pytest.approx(total * w), "purchases served elsewhere"
+
+
+@props(75)
+@given(scenarios())
+def test_rates_in_unit_interval_no_inf_nan_only_where_defined(data):
+    show(data)
+    rec = Recorded(data)
+    df = rec.df.copy()
+    p = rec.scenario.params
+    df["total_served"] = df.groupby("period").served.transform("sum")
+    df["loyalty_on"] = p.loyalty_types.enabled
+    numeric = df.drop(columns=["firm"]).apply(pd.to_numeric)
+    assert not np.isinf(numeric.to_numpy(dtype=float)).any(), \
+        f"inf in {sorted(numeric.columns[np.isinf(numeric.to_numpy(dtype=float)).any(axis=0)])}"
+    isna = df[list(rec.df.columns)].isna()
+    never = isna.drop(columns=[*ALLOWED_NAN, *SOMETIMES_NAN]).any()
+    assert not never.any(), f"NaN in {sorted(never.index[never])}"
+    for col, allowed in ALLOWED_NAN.items():
+        bad = df.loc[isna[col] != allowed(df).astype(bool), ["period", "firm", col]]
+        assert bad.empty, f"{col}: NaN where it is defined, or a value where it is not:\n{bad}"
+    if not p.cohorts.enabled:
+        assert isna[list(SOMETIMES_NAN)].all().all(), "a CLV value with cohorts off"
+    for col in UNIT_COLUMNS:
+        v = df[col].dropna()
+        lo, hi = RELAXED.get(col, (0.0, 1.0))
+        bad = df.loc[v.index[(v < lo) | (v > hi + 1e-9)], ["period", "firm", col]]
+        assert bad.empty, f"{col} outside [0, 1]:\n{bad}"
+    shares = df.dropna(subset=["market_share"]).groupby("period").market_share.sum()
+    np.testing.assert_allclose(shares, 1.0, rtol=1e-9, err_msg="market shares do not sum to 1")
+    assert df.nps.dropna().between(-100, 100).all()
+    plain = numeric.drop(columns=[*SIGNED, *RELAXED, "total_served", "loyalty_on"])
+    negative = (plain < 0).any()
+    assert not negative.any(), f"negative values in {sorted(negative.index[negative])}"
+    assert df.pdca_dimension.isin([-1, 0, 1, 2]).all()
+
+
+@props(30)
+@given(scenarios(), st.integers(0, 2**32 - 2))
+def test_same_seed_same_output_other_seed_different(data, seed):
+    show(data, seed)
+    scenario = validated(data)
+    a = run(scenario, seed=seed).trajectories
+    b = run(scenario, seed=seed).trajectories
+    assert a.equals(b), "same scenario and seed, different trajectories"
+    stepped = Recorded(data, seed=seed).df  # stepping by hand (and the spy) change nothing
+    assert a.equals(stepped)
+    c = run(scenario, seed=seed + 1).trajectories
+    agents_served = a.served.sum() / scenario.market.weight
+    if agents_served >= 10:  # with almost nobody served two seeds may well agree
+        assert not a.equals(c), "seeds differ, trajectories identical"
+
+
+@props(120)
+@given(scenarios(max_events=3), st.data())
+def test_raising_a_price_alone_gains_no_first_period_demand(data, draw):
+    """With common random numbers, a higher price never draws more customers at t = 0.
+
+    Both markets share the seed: the same customers are drawn, the same needs and the same
+    uniform numbers in the logit draw, so a customer who chose the firm at the higher price
+    chose it at the lower one too. Capacities are unlimited, so no more are served either.
+    (The firm's market share is not compared draw by draw: when it loses customers the
+    boundary of the outside option moves and a customer of another firm may leave too.)
+    """
+    data = {**data, "horizon": 1, "firms": [dict(f) for f in data["firms"]]}
+    for firm in data["firms"]:
+        firm.pop("capacity", None)
+    k = draw.draw(st.integers(0, len(data["firms"]) - 1), label="firm")
+    factor = draw.draw(st.floats(1.001, 3.0, allow_nan=False), label="price factor")
+    fid = data["firms"][k]["id"]
+    # events at t = 0 that would undo the price change or limit capacity
+    data["events"] = [e for e in data.get("events", []) if not (
+        e["at"] == 0 and e["type"] in ("set", "scale") and (
+            e["target"].endswith(".capacity")
+            or (e["type"] == "set" and e["target"] == f"firms.{fid}.price")))]
+    higher = {**data, "firms": [dict(f) for f in data["firms"]]}
+    higher["firms"][k]["price"] = round(data["firms"][k]["price"] * factor, 2)
+    if higher["firms"][k]["price"] <= data["firms"][k]["price"]:
+        return
+    show(data)
+    note(f"firm {fid} raises its price to {higher['firms'][k]['price']}")
+    a, b = Market(validated(data)), Market(validated(higher))
+    assert np.array_equal(a.customers.need_prob, b.customers.need_prob)
+    assert np.array_equal(a.customers.status, b.customers.status)
+    a.step()
+    b.step()
+    ra, rb = a.firms[k].metrics, b.firms[k].metrics
+    assert rb["demand"] <= ra["demand"], f"{fid}: demand {ra['demand']} -> {rb['demand']}"
+    assert rb["served"] <= ra["served"], f"{fid}: served {ra['served']} -> {rb['served']}"
+    # the outside option and the other firms together gain what the firm lost
+    others_a = sum(f.metrics["demand"] for f in a.firms) - ra["demand"]
+    others_b = sum(f.metrics["demand"] for f in b.firms) - rb["demand"]
+    assert others_b - others_a <= ra["demand"] - rb["demand"] + 1e-9 * a.weight
+    if math.isnan(ra["market_share"]):
+        assert ra["served"] == 0
+
+
+def test_scenario_strategy_draws_only_valid_scenarios_that_round_trip_as_yaml(tmp_path):
+    """The drawn dicts validate, and their YAML loads as the same scenario (the reproducer)."""
+
+    @props(30)
+    @given(scenarios())
+    def check(data):
+        path = tmp_path / "case.yaml"
+        path.write_text(as_yaml(data), encoding="utf-8")
+        assert load_scenario(path) == validated(data)
+        assert yaml.safe_load(path.read_text(encoding="utf-8")) == data
+
+    check()
+
+
+SCALE_BUG = """\
+name: a scale event that leaves its parameter's range
+horizon: 3
+seed: 1
+market:
+  customers: 200
+  segments:
+  - {name: a, share: 1.0}
+firms:
+- {id: f0, price: 100}
+events:
+- {at: 1, type: scale, target: params.churn.dormancy, factor: 1.3}
+"""
+
+
+@pytest.mark.xfail(strict=True, reason="sim/scenario/events.py checks the value of a `set` "
+                   "event on params.* but not the result of a `scale` event: dormancy 26 x 1.3 "
+                   "= 33.8 (or temperature x 0) passes `run.py check` and the run then stops "
+                   "at period 1 with an internal error (ValueError in new_params_block)")
+def test_scale_event_result_is_validated(tmp_path):
+    """A scenario that validates runs to its horizon; else the input error names the event."""
+    from sim.scenario import InputError
+
+    path = tmp_path / "scale_bug.yaml"
+    path.write_text(SCALE_BUG, encoding="utf-8")
+    try:
+        scenario = load_scenario(path)
+    except InputError:
+        return  # refused as bad input (exit 2): the fix
+    run(scenario)  # accepted: must then run to the end
+
+
+# Shrunk by hand from the failures of the [0, 1] property: both lose customers in the period
+# they were acquired, while churn_rate = lost / active0 counts only those active at its start.
+CHURN_ABOVE_ONE = {
+    # the contagion hazard draws among customers (re)acquired this very period: period 3 has
+    # 115 active at its start, 6 new and 36 won back, and loses 147 (130 to contagion)
+    "contagion": """\
+name: contagion loses customers won this very period
+horizon: 4
+seed: 1
+market:
+  customers: 200
+  segments:
+  - {name: a, share: 1.0, need_prob: 0.5}
+  initial: {f0: {active: 0.05, lost: 0.5}}
+firms:
+- {id: f0, price: 50}
+params:
+  churn: {dormancy: 1}
+  contagion: {enabled: true, base_hazard: 1.0}
+""",
+    # turnover: 1 active at the start, 189 new, 90 of them move away in the same period
+    "turnover": """\
+name: movers who joined this very period count as churn
+horizon: 1
+seed: 1
+market:
+  customers: 200
+  segments:
+  - {name: a, share: 1.0, need_prob: 1.0}
+  initial: {f0: {active: 0.01}}
+firms:
+- {id: f0, price: 50}
+params:
+  turnover: {exit_rate: 0.5}
+""",
+}
+
+
+@pytest.mark.xfail(strict=True, reason="churn_rate = lost / active0 (ODD 2.4) but `lost` also "
+                   "counts customers acquired in the same period: the contagion hazard "
+                   "(sim/contagion.py losses) draws among customers just (re)acquired, and "
+                   "turnover exits take newcomers of the period; churn_rate reaches 1.28 and 90, "
+                   "retention_rate -0.28 and -89")
+@pytest.mark.parametrize("case", sorted(CHURN_ABOVE_ONE))
+def test_churn_rate_at_most_one(case, tmp_path):
+    path = tmp_path / f"{case}.yaml"
+    path.write_text(CHURN_ABOVE_ONE[case], encoding="utf-8")
+    df = run(load_scenario(path)).trajectories
+    assert df.churn_rate.dropna().between(0, 1).all(), df[["period", "churn_rate"]]
+    assert df.retention_rate.dropna().between(0, 1).all()
