@@ -13,7 +13,7 @@ import numpy as np
 
 from .config import Block
 from .constants import NEVER
-from .step import Mechanism, Phase, Visit, World
+from .step import Books, Mechanism, Phase, Tally, Visit, World
 
 F32 = np.float32
 UNAWARE = F32(-1e4)
@@ -50,7 +50,7 @@ class Awareness(Mechanism):
         """A customer served by a firm knows it."""
         self.world.customers.aware[visit.firm, visit.ids] = 1
 
-    def row(self, f, tally, books) -> dict[str, float]:
+    def row(self, f: int, tally: Tally, books: Books) -> dict[str, float]:
         """Share of all customers who know firm ``f``."""
         c = self.world.customers
         return {"aware_share": np.count_nonzero(c.aware[f]) / c.n}

@@ -21,10 +21,15 @@ is computed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .config import Block, Positive, Unit
 from .constants import AFFECTIVE_BONDS, BOND_INDEX, GROWN_BONDS
+
+if TYPE_CHECKING:
+    from .customers import Customers
 
 
 class HalfLives(Block):
@@ -53,14 +58,15 @@ AFFECTIVE_ROWS = sorted(BOND_INDEX[b] for b in AFFECTIVE_BONDS)
 assert AFFECTIVE_ROWS == list(range(AFFECTIVE_ROWS[0], AFFECTIVE_ROWS[-1] + 1))
 
 
-def decay(c, p) -> None:
+def decay(c: Customers, p: BondParams) -> None:
     """All grown bonds toward every firm lose 1 - 0.5 ** (1 / h) of their strength."""
     for name in GROWN_BONDS:
         factor = F32(0.5 ** (1.0 / getattr(p.half_life, name)))
         c.bonds[:, BOND_INDEX[name]] *= factor
 
 
-def grow(c, f: int, ids, x: np.ndarray, people_level: float, p) -> None:
+def grow(c: Customers, f: int, ids: np.ndarray, x: np.ndarray, people_level: float,
+         p: BondParams) -> None:
     """Grow the bonds of customers ``ids`` served by firm ``f`` (x = 2 s - 1)."""
     b = c.bonds[f]
     for row, gain in ((KNOW, p.growth_knowledge), (SOCIAL, p.growth_social * people_level)):
@@ -71,7 +77,7 @@ def grow(c, f: int, ids, x: np.ndarray, people_level: float, p) -> None:
                    - F32(p.erosion_psychological) * np.maximum(-x, 0) * cur)
 
 
-def update_affective(c, p) -> None:
+def update_affective(c: Customers, p: BondParams) -> None:
     """Move affective commitment toward its target for every customer and firm."""
     first, last = AFFECTIVE_ROWS[0], AFFECTIVE_ROWS[-1] + 1
     omega, alpha = F32(p.affective_satisfaction_weight), F32(p.affective_adjust)

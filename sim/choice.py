@@ -17,7 +17,7 @@ of a closed firm (sim/events.py). A loyalty programme member's p_if is the membe
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 from pydantic import Field
@@ -47,7 +47,7 @@ class ChoiceParams(Block):
 F32 = np.float32
 
 
-def offered_prices(c, firms, idx, t: int) -> np.ndarray:
+def offered_prices(c: Customers, firms: list[Any], idx: np.ndarray, t: int) -> np.ndarray:
     """p_if for customers ``idx``: list price less the general discount, or the offer price."""
     out = np.empty((len(firms), idx.size), F32)
     for f, firm in enumerate(firms):
@@ -61,7 +61,8 @@ def offered_prices(c, firms, idx, t: int) -> np.ndarray:
     return out
 
 
-def utilities(c, prices: np.ndarray, idx, p, price_norm: float) -> np.ndarray:
+def utilities(c: Customers, prices: np.ndarray, idx: np.ndarray, p: ChoiceParams,
+              price_norm: float) -> np.ndarray:
     """V_if for customers ``idx`` (shape (F, len(idx))), given their offered prices."""
     beta = c.price_sensitivity[idx] * F32(1 / price_norm)
     ref = c.reference_price[idx]
@@ -81,7 +82,8 @@ def utilities(c, prices: np.ndarray, idx, p, price_norm: float) -> np.ndarray:
     return out
 
 
-def logit_choice(v: np.ndarray, outside: np.ndarray, temperature: float, u: np.ndarray):
+def logit_choice(v: np.ndarray, outside: np.ndarray, temperature: float,
+                 u: np.ndarray) -> np.ndarray:
     """Sample one alternative per column: firm index 0..F-1, or F for the outside option."""
     top = np.maximum(v.max(axis=0), outside)
     w = np.exp((v - top) / F32(temperature))
@@ -92,7 +94,8 @@ def logit_choice(v: np.ndarray, outside: np.ndarray, temperature: float, u: np.n
     return (draw[None, :] >= cum).sum(axis=0).astype(np.int8)
 
 
-def choose(c: Customers, firms: list, rng: np.random.Generator, p, price_norm: float, t: int,
+def choose(c: Customers, firms: list[Any], rng: np.random.Generator, p: ChoiceParams,
+           price_norm: float, t: int,
            masks: Sequence[Callable[[np.ndarray, np.ndarray], None]] = ()) -> Choices:
     """Draw needs and choices for the period.
 
@@ -118,7 +121,8 @@ def choose(c: Customers, firms: list, rng: np.random.Generator, p, price_norm: f
     return Choices(idx, choice, prices, v)
 
 
-def ration(idx, choice, capacity: int, f: int, rng: np.random.Generator):
+def ration(idx: np.ndarray, choice: np.ndarray, capacity: int, f: int,
+           rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Split those who chose firm ``f`` into served and turned away (positions into ``idx``)."""
     chose = np.flatnonzero(choice == f)
     if chose.size <= capacity:

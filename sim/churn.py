@@ -19,7 +19,7 @@ failure) if any; otherwise "price" if price accounts for at least half of the ut
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import Field
@@ -87,7 +87,7 @@ def admit(c: Customers, f: int, ids: np.ndarray, t: int, tally: Tally) -> None:
     tally.won_back_relationship += int((channel == CH_RELATIONSHIP).sum())
 
 
-def losses(c: Customers, f: int, choices: Choices, elsewhere: np.ndarray, p, t: int,
+def losses(c: Customers, f: int, choices: Choices, elsewhere: np.ndarray, p: Any, t: int,
            list_price: float, price_norm: float) -> Losses:
     """Firm ``f``'s switches (among positions ``elsewhere`` served by another firm), then lapses.
 
@@ -109,7 +109,7 @@ def losses(c: Customers, f: int, choices: Choices, elsewhere: np.ndarray, p, t: 
     return out
 
 
-def switches(c: Customers, f: int, choices: Choices, pos: np.ndarray, choice_p,
+def switches(c: Customers, f: int, choices: Choices, pos: np.ndarray, choice_p: Any,
              price_norm: float) -> tuple[np.ndarray, np.ndarray]:
     """Customers active at f who bought elsewhere (positions ``pos``) and now prefer it."""
     idx, v, prices = choices.idx, choices.v, choices.prices

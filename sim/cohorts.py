@@ -25,6 +25,7 @@ an active customer (Gupta, Lehmann & Stuart 2004).
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
@@ -176,7 +177,8 @@ class Cohorts(Mechanism):
                              "alive": a[4] * self.world.weight})
 
 
-def lifetimes(table: pd.DataFrame, channels=("new", "price", "relationship", "returned"),
+def lifetimes(table: pd.DataFrame,
+              channels: Sequence[str] = ("new", "price", "relationship", "returned"),
               max_age: int | None = None) -> pd.DataFrame:
     """Mean observed lifetime per firm and channel: area under the pooled survival curve.
 

@@ -31,6 +31,8 @@ period (``cost_complaints``), ``redress`` per resolved complaint (``cost_redress
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from pydantic import Field
 
@@ -45,8 +47,11 @@ from .constants import (
     INC_NONE,
     INC_RESPONSE,
 )
-from .step import Losses, Mechanism, Phase, Visit, World
+from .step import Books, Losses, Mechanism, Phase, Tally, Visit, World
 from .transitions import lose_for
+
+if TYPE_CHECKING:
+    from .customers import Customers
 
 
 class ComplaintParams(Block):
@@ -195,7 +200,7 @@ class Complaints(Mechanism):
             self.ids[f], self.lodged[f] = queued[keep], self.lodged[f][keep]
             self.leavers[f] = self.leavers[f][~gone[self.leavers[f]]]
 
-    def row(self, f, tally, books) -> dict[str, float]:
+    def row(self, f: int, tally: Tally, books: Books) -> dict[str, float]:
         """This period's complaint counts and the queue left at firm ``f``."""
         return {**{k: float(v) for k, v in self.tally[f].items()},
                 "complaints_pending": float(self.pending(f))}
@@ -253,7 +258,7 @@ class Desk:
         return self._book.answer(self._f, capacity, quality)
 
 
-def voice(c, f: int, ids: np.ndarray, at_risk: np.ndarray, nu: float) -> np.ndarray:
+def voice(c: Customers, f: int, ids: np.ndarray, at_risk: np.ndarray, nu: float) -> np.ndarray:
     """Relative propensity to voice, (A + T) ** nu over its mean among those ``at_risk``."""
     v = (c.affective[f, ids] + c.trust[f, ids]) ** F32(nu)
     mean = v[at_risk].mean() if at_risk.any() else F32(1)

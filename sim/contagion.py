@@ -21,13 +21,18 @@ reason is the remembered incident if any, otherwise "competition". Exposures bel
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from pydantic import Field
 
 from .config import Block, Unit
 from .constants import ACTIVE, LOST
-from .step import Losses, Mechanism, Phase, Tally, World
+from .step import Books, Losses, Mechanism, Phase, Tally, World
 from .transitions import lose_for
+
+if TYPE_CHECKING:
+    from .customers import Customers
 
 
 class ContagionParams(Block):
@@ -84,7 +89,7 @@ class Contagion(Mechanism):
         self.lost_now[f] = gone.size
         return lose_for(c, f, gone, w.t, w.params.churn.incident_memory)
 
-    def row(self, f, tally, books) -> dict[str, float]:
+    def row(self, f: int, tally: Tally, books: Books) -> dict[str, float]:
         """This period's contagion losses at firm ``f``."""
         return {"lost_contagion": float(self.lost_now[f])}
 
@@ -109,7 +114,7 @@ class Contagion(Mechanism):
                 c.exposure[f, who] += n.astype(F32)
 
 
-def hazard(c, f: int, ids: np.ndarray, h0: float, p) -> np.ndarray:
+def hazard(c: Customers, f: int, ids: np.ndarray, h0: float, p: ContagionParams) -> np.ndarray:
     """h_if for customers ``ids`` at firm ``f``."""
     gamma = F32(p.effect) * (1 - F32(p.loyal_shield) * c.affective[f, ids])
     return np.minimum(F32(h0) * ((1 + gamma) ** c.exposure[f, ids] - 1), 1)

@@ -7,6 +7,8 @@ whole state as a plain dict. Names follow docs/ODD.md section 2.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .constants import (
@@ -60,9 +62,30 @@ class Customers:
         outside_utility: Utility of the outside option (another venue / not buying).
         reference_price: r_i, exponentially smoothed price paid.
         last_firm: Firm index of the last purchase, -1 if none.
+
+    The per customer-and-firm arrays (shape (F, N)) are named in ``PAIR_FLOATS`` and
+    ``PAIR_INTS``; docs/ODD.md 2.1 defines each.
     """
 
-    def __init__(self, scenario, rng: np.random.Generator):
+    trust: np.ndarray
+    satisfaction: np.ndarray
+    expectation: np.ndarray
+    affective: np.ndarray
+    calculative: np.ndarray
+    exposure: np.ndarray
+    status: np.ndarray
+    acquired: np.ndarray
+    lost_since: np.ndarray
+    last_visit: np.ndarray
+    channel: np.ndarray
+    offer_kind: np.ndarray
+    offer_end: np.ndarray
+    incident: np.ndarray
+    incident_t: np.ndarray
+    aware: np.ndarray
+    complaint: np.ndarray
+
+    def __init__(self, scenario: Any, rng: np.random.Generator):
         m, n, n_firms = scenario.market, scenario.market.customers, len(scenario.firms)
         self.n, self.n_firms = n, n_firms
         self.segment_names = [s.name for s in m.segments]
@@ -87,7 +110,7 @@ class Customers:
         self.lock_in = np.zeros((n_firms, n), F32) if has_programme else None
         self._init_history(scenario, rng)
 
-    def draw_tastes(self, segments, ids: np.ndarray, rng: np.random.Generator) -> None:
+    def draw_tastes(self, segments: list[Any], ids: np.ndarray, rng: np.random.Generator) -> None:
         """Draw the segment and tastes of customers ``ids`` (at t = 0 and for newcomers)."""
         shares = np.array([s.share for s in segments])
         seg = rng.choice(len(shares), size=ids.size, p=shares / shares.sum())
@@ -109,7 +132,7 @@ class Customers:
         if self.lock_in is not None:
             self.lock_in[:, ids] = 0
 
-    def _init_history(self, scenario, rng) -> None:
+    def _init_history(self, scenario: Any, rng: np.random.Generator) -> None:
         """Draw who is active at / lost to each firm at t = 0 and their starting state."""
         ini, n = scenario.initial, self.n
         firm_ids = [f.id for f in scenario.firms]
@@ -150,7 +173,7 @@ class Customers:
         for f in range(self.n_firms):
             self.refresh_calculative(f)
 
-    def refresh_calculative(self, f: int, ids: np.ndarray | None = None) -> None:
+    def refresh_calculative(self, f: int, ids: np.ndarray | slice | None = None) -> None:
         """C_if = s + (1 - s) L_if for customers ``ids`` (all if None) at firm ``f`` (ODD 7.4).
 
         s is the mean of the structural bonds, L_if the lock-in of a loyalty programme's points
@@ -166,7 +189,7 @@ class Customers:
         """The (N,) array of bond ``name`` toward firm ``f`` (a view: writes go through)."""
         return self.bonds[f, BOND_INDEX[name]]
 
-    def grown_bond_mean(self, f: int, idx) -> np.ndarray:
+    def grown_bond_mean(self, f: int, idx: np.ndarray) -> np.ndarray:
         """Mean of the grown bonds (knowledge, social, psychological) for customers ``idx``."""
         b = self.bonds[f]
         total = b[GROWN_ROWS[0], idx]
@@ -179,11 +202,11 @@ class Customers:
         return [BOND_INDEX[b] for b in AFFECTIVE_BONDS]
 
     @staticmethod
-    def raise_to_one(arr: np.ndarray, idx, gain: float) -> None:
+    def raise_to_one(arr: np.ndarray, idx: np.ndarray, gain: float) -> None:
         """X <- x + gain * (1 - x) for the customers ``idx`` (a bounded boost)."""
         arr[idx] += F32(gain) * (1 - arr[idx])
 
-    def counts(self, f: int) -> dict:
+    def counts(self, f: int) -> dict[str, int]:
         """Number of customers never / active / lost at firm ``f``."""
         c = np.bincount(self.status[f], minlength=3)
         return dict(zip(STATUS_NAMES, map(int, c)))
@@ -192,7 +215,7 @@ class Customers:
         """Bytes held by all customer arrays."""
         return sum(v.nbytes for v in vars(self).values() if isinstance(v, np.ndarray))
 
-    def view(self, i: int, firm_ids: list[str], t: int) -> dict:
+    def view(self, i: int, firm_ids: list[str], t: int) -> dict[str, Any]:
         """One customer's whole current state, per firm, as plain Python values."""
         i = int(i)
         if not 0 <= i < self.n:
@@ -224,7 +247,7 @@ class Customers:
         return out
 
 
-def lognormal(rng: np.random.Generator, spread, size: int) -> np.ndarray:
+def lognormal(rng: np.random.Generator, spread: Any, size: int) -> np.ndarray:
     """Draw ``size`` positive values with the given mean and sd (log-normal)."""
     if spread.sd == 0:
         return np.full(size, spread.mean, F32)

@@ -25,9 +25,12 @@ trajectory column ``events`` of the firms it concerns.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pandas as pd
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from . import trust
 from .constants import (
@@ -42,10 +45,15 @@ from .constants import (
     STRUCTURAL_BONDS,
 )
 from .sampling import pick
-from .step import Choices, Losses, Mechanism, Phase, Visit, World
+from .step import Books, Choices, Losses, Mechanism, Phase, Tally, Visit, World
 from .transitions import lose
 
+if TYPE_CHECKING:
+    from .firm import Firm
+
 F32 = np.float32
+# what an event handler reports: firms concerned, target, value, customers touched (agents)
+Outcome = tuple[list[str], str, float, int]
 STRUCT_ROWS = [BONDS.index(b) for b in STRUCTURAL_BONDS]
 LOG_COLUMNS = ("period", "type", "firm", "target", "value", "customers", "note")
 
@@ -97,7 +105,7 @@ class Timeline(Mechanism):
         """Losses caused by this period's events, per firm."""
         return self.pending
 
-    def row(self, f, tally, books) -> dict[str, float]:
+    def row(self, f: int, tally: Tally, books: Books) -> dict[str, float]:
         """The ``events`` column of firm ``f``."""
         return {"events": float(self.count[f])}
 
@@ -105,12 +113,12 @@ class Timeline(Mechanism):
         """The log as a DataFrame (``events.csv``)."""
         return pd.DataFrame(self.log, columns=list(LOG_COLUMNS))
 
-    def firm(self, fid: str):
+    def firm(self, fid: str) -> Firm:
         """The firm agent with id ``fid``."""
         return self.world.firms[self.index[fid]]
 
 
-def _set_or_scale(tl: Timeline, ev):
+def _set_or_scale(tl: Timeline, ev: Any) -> Outcome:
     """Handler of ``set`` and ``scale``."""
     parts = ev.target.split(".")
     op = (lambda x: ev.value) if ev.type == "set" else (lambda x: x * ev.factor)
@@ -138,9 +146,10 @@ def _set_or_scale(tl: Timeline, ev):
     return [firm.fid], ev.target, shown, n
 
 
-def _bond(tl: Timeline, f: int, k: int, op, segment: str | None) -> int:
+def _bond(tl: Timeline, f: int, k: int, op: Callable[[Any], Any], segment: str | None) -> int:
     """Set or scale bond row ``k`` toward firm ``f`` (one segment's customers, or all)."""
     c = tl.world.customers
+    ids: slice | np.ndarray
     if segment is None:
         ids = slice(None)
         levels = tl.world.firms[f].bond_levels
@@ -155,13 +164,13 @@ def _bond(tl: Timeline, f: int, k: int, op, segment: str | None) -> int:
     return int(n)
 
 
-def _enter(tl: Timeline, ev):
+def _enter(tl: Timeline, ev: Any) -> Outcome:
     """Handler of ``firm_enter``."""
     tl.firm(ev.firm).available = True
     return [ev.firm], "available", 1.0, 0
 
 
-def _exit(tl: Timeline, ev):
+def _exit(tl: Timeline, ev: Any) -> Outcome:
     """Handler of ``firm_exit``: close the firm; its active customers are lost to it."""
     firm = tl.firm(ev.firm)
     firm.available = False
@@ -172,7 +181,7 @@ def _exit(tl: Timeline, ev):
     return [ev.firm], "available", 0.0, int(ids.size)
 
 
-def _deregulate(tl: Timeline, ev):
+def _deregulate(tl: Timeline, ev: Any) -> Outcome:
     """Handler of ``deregulate``: barriers toward incumbents fall; the entrant opens."""
     firms = []
     if ev.entrant is not None:
@@ -185,7 +194,7 @@ def _deregulate(tl: Timeline, ev):
     return firms + incumbents, "bonds." + "+".join(ev.bonds), ev.factor, tl.world.customers.n
 
 
-def _service_failure(tl: Timeline, ev):
+def _service_failure(tl: Timeline, ev: Any) -> Outcome:
     """Handler of ``service_failure``."""
     m, firm = tl.world, tl.firm(ev.firm)
     c, f = m.customers, firm.index
@@ -199,7 +208,7 @@ def _service_failure(tl: Timeline, ev):
     return [ev.firm], f"service.{ev.dimension}", ev.severity, int(ids.size)
 
 
-def _scandal(tl: Timeline, ev):
+def _scandal(tl: Timeline, ev: Any) -> Outcome:
     """Handler of ``scandal``."""
     m, firm = tl.world, tl.firm(ev.firm)
     c, f = m.customers, firm.index
@@ -220,7 +229,7 @@ HANDLERS = {"set": _set_or_scale, "scale": _set_or_scale, "firm_enter": _enter,
             "service_failure": _service_failure, "scandal": _scandal}
 
 
-def new_params_block(block, name: str, value: float):
+def new_params_block(block: BaseModel, name: str, value: float) -> BaseModel:
     """A copy of a parameter block with ``name`` set to ``value``, validated against its range."""
     data = block.model_dump() | {name: value}
     try:

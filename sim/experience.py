@@ -23,11 +23,16 @@ it is a core service failure, otherwise a service encounter failure.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from pydantic import Field
 
 from .config import Block, NonNeg, Unit
 from .constants import INC_CORE, INC_ENCOUNTER, INC_NONE
+
+if TYPE_CHECKING:
+    from .customers import Customers
 
 
 class ExperienceParams(Block):
@@ -51,7 +56,9 @@ class ExperienceParams(Block):
 F32 = np.float32
 
 
-def experience(c, f: int, service: np.ndarray, ids, paid, p, price_norm, rng, t: int):
+def experience(c: Customers, f: int, service: np.ndarray, ids: np.ndarray, paid: np.ndarray,
+               p: ExperienceParams, price_norm: float, rng: np.random.Generator,
+               t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Serve customers ``ids`` at firm ``f``; update S, E and r. Returns (q, s, failed)."""
     w = c.weights[:, ids]
     base = w[0] * F32(service[0]) + w[1] * F32(service[1]) + w[2] * F32(service[2])
@@ -76,7 +83,8 @@ def experience(c, f: int, service: np.ndarray, ids, paid, p, price_norm, rng, t:
     return q, s, failed
 
 
-def record_failures(c, f, service, ids, w, rng, t) -> None:
+def record_failures(c: Customers, f: int, service: np.ndarray, ids: np.ndarray, w: np.ndarray,
+                    rng: np.random.Generator, t: int) -> None:
     """Remember which dimension failed for each customer in ``ids`` (the churn reason)."""
     gap = w * (1 - service.astype(F32))[:, None]
     on_value = rng.random(ids.size, dtype=F32) * gap.sum(axis=0) < gap[0]
@@ -84,7 +92,8 @@ def record_failures(c, f, service, ids, w, rng, t) -> None:
     c.incident_t[f, ids] = t
 
 
-def forget_incidents(c, f: int, ids, s, t: int, memory: int) -> None:
+def forget_incidents(c: Customers, f: int, ids: np.ndarray, s: np.ndarray, t: int,
+                     memory: int) -> None:
     """A satisfying visit long enough after an incident clears it."""
     old = (c.incident[f, ids] != INC_NONE) & (t - c.incident_t[f, ids] > memory) & (s >= 0.5)
     c.incident[f, ids[old]] = INC_NONE

@@ -149,7 +149,7 @@ class LoyaltyTypes(Mechanism):
         return self._att
 
 
-def _bits(x: float) -> np.uint16:
+def _bits(x: float) -> np.ndarray:
     """Bit pattern of ``x`` as float16 (for fast comparisons of non-negative float16)."""
     return np.array(x, np.float16).view(np.uint16)
 

@@ -10,6 +10,7 @@ after losses (visit shares, exits and entries) -> accounting and each firm's row
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import mesa
@@ -22,6 +23,7 @@ from .constants import ACTIVE, CH_PRICE, CH_RELATIONSHIP, INC_INCONVENIENCE, LOS
 from .customers import Customers
 from .firm import Firm
 from .metrics import COLUMNS, CORE_COUNTS
+from .network import Network
 from .network import build as build_network
 from .step import Choices, Mechanism, Moves, Phase, Tally, Visit, World
 from .strategies.levers import LastPeriod
@@ -40,7 +42,8 @@ class Market(mesa.Model):
         follow: Customer indices whose state is recorded every period (``customer_log``).
     """
 
-    def __init__(self, scenario: Any, seed: int | None = None, follow=()):
+    def __init__(self, scenario: Any, seed: int | None = None,
+                 follow: Sequence[int] = ()) -> None:
         self.seed = int(scenario.seed if seed is None else seed)
         super().__init__(rng=self.seed)
         self.spec = scenario
@@ -74,7 +77,7 @@ class Market(mesa.Model):
         return self.world.params
 
     @property
-    def network(self):
+    def network(self) -> Network | None:
         """The customers' social network (None unless a mechanism needs one)."""
         return self.world.network
 
@@ -105,8 +108,9 @@ class Market(mesa.Model):
         """Advance the market by one period."""
         c, w = self.customers, self.world
         w.t, w.moves = self.t, Moves()
-        tallies = [Tally(np.count_nonzero(c.status[f] == ACTIVE),
-                         np.count_nonzero(c.status[f] == LOST)) for f in range(len(self.firms))]
+        tallies = [Tally(int(np.count_nonzero(c.status[f] == ACTIVE)),
+                         int(np.count_nonzero(c.status[f] == LOST)))
+                   for f in range(len(self.firms))]
         for m in self.hooks[Phase.START]:
             m.start()
         churn.expire_offers(c, self.t)
@@ -191,8 +195,8 @@ class Market(mesa.Model):
         firm.last = LastPeriod(served=tally.served * self.weight, unit_margin=books.unit_margin)
         status, channel = c.status[f], c.channel[f]
         active = status == ACTIVE
-        tally.active_end = np.count_nonzero(active)
-        tally.lost_end = np.count_nonzero(status == LOST)
+        tally.active_end = int(np.count_nonzero(active))
+        tally.lost_end = int(np.count_nonzero(status == LOST))
         row = {**core_row(self.t, firm, tally, total_served), **accounting.columns(books),
                **attitudes(c, f, active),
                "active_won_price": np.count_nonzero(active & (channel == CH_PRICE)),

@@ -52,7 +52,7 @@ class Network:
     indptr: np.ndarray
     indices: np.ndarray
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.deg = np.diff(self.indptr).astype(np.int32)
 
     @property
@@ -73,7 +73,8 @@ class Network:
         start, deg = self.indptr[ids], self.deg[ids]
         return self.indices[expand(start, deg)]
 
-    def sample(self, senders: np.ndarray, wanted: np.ndarray, rng: np.random.Generator):
+    def sample(self, senders: np.ndarray, wanted: np.ndarray,
+               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """For each sender, up to ``wanted`` distinct neighbours (a random run of its row).
 
         Returns:
@@ -102,7 +103,7 @@ def expand(start: np.ndarray, count: np.ndarray) -> np.ndarray:
     return np.repeat(start.astype(np.int64), count) + offset
 
 
-def build(n: int, p, rng: np.random.Generator) -> Network:
+def build(n: int, p: NetworkParams, rng: np.random.Generator) -> Network:
     """Build the network of ``n`` customers from ``params.network`` ``p``."""
     half = min(p.degree // 2, max((n - 1) // 2, 0))
     src = np.repeat(np.arange(n, dtype=np.int64), half)

@@ -6,10 +6,12 @@ beta_i (p_if + R_if) / p_norm,   R_if = lambda_loss max(p_if - r_i, 0)
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
-def price_term(price: np.ndarray, ref: np.ndarray, beta: np.ndarray, p) -> np.ndarray:
+def price_term(price: np.ndarray, ref: np.ndarray, beta: np.ndarray, p: Any) -> np.ndarray:
     """beta_i (p_if + R_if) / p_norm, the disutility of a price (``beta`` already / p_norm)."""
     gap = price - ref
     gap *= np.where(gap > 0, np.float32(p.ref_loss), np.float32(p.ref_gain))

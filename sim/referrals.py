@@ -20,7 +20,7 @@ from pydantic import Field
 
 from .config import MAX_SPAN, Block, Unit
 from .constants import NEVER
-from .step import Mechanism, Phase, Visit, World
+from .step import Books, Mechanism, Phase, Tally, Visit, World
 
 F32 = np.float32
 NOBODY = -1
@@ -79,7 +79,7 @@ class Referrals(Mechanism):
         """Newcomers in recycled places were referred by nobody."""
         self.referrer[:, ids] = NOBODY
 
-    def row(self, f, tally, books) -> dict[str, float]:
+    def row(self, f: int, tally: Tally, books: Books) -> dict[str, float]:
         """This period's referrals made and converted at firm ``f``."""
         return {"referrals": float(self.made[f]), "referrals_converted": float(self.converted[f])}
 

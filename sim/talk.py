@@ -24,6 +24,7 @@ from .constants import ACTIVE
 if TYPE_CHECKING:
     from .customers import Customers
     from .network import Network
+    from .wom import WomParams
 
 F32 = np.float32
 
@@ -47,7 +48,7 @@ class Talk:
         self.negative[:] = 0
 
     def tell(self, c: Customers, f: int, senders: np.ndarray, mean_audience: float, sign: int,
-             p, rng: np.random.Generator) -> None:
+             p: WomParams, rng: np.random.Generator) -> None:
         """Each sender tells Poisson(mean_audience) of their neighbours about firm ``f``.
 
         Args:
@@ -67,7 +68,7 @@ class Talk:
         (self.positive if sign > 0 else self.negative)[f] += receivers.size
 
 
-def deliver(c: Customers, f: int, receivers: np.ndarray, sign: int, p) -> None:
+def deliver(c: Customers, f: int, receivers: np.ndarray, sign: int, p: WomParams) -> None:
     """Apply messages about firm ``f`` (one per entry of ``receivers``) to the receivers."""
     if receivers.size == 0:
         return

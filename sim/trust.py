@@ -9,9 +9,14 @@ with rho_down > rho_up. A customer turned away for lack of capacity has x_i = -r
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .config import Block, Unit
+
+if TYPE_CHECKING:
+    from .customers import Customers
 
 
 class TrustParams(Block):
@@ -25,7 +30,7 @@ class TrustParams(Block):
 F32 = np.float32
 
 
-def update_trust(c, f: int, ids, x: np.ndarray, p) -> None:
+def update_trust(c: Customers, f: int, ids: np.ndarray, x: np.ndarray, p: TrustParams) -> None:
     """Apply the asymmetric trust update to customers ``ids`` at firm ``f``."""
     t = c.trust[f, ids]
     up = F32(p.rate_up) * (1 - t) * np.maximum(x, 0)

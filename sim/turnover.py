@@ -20,7 +20,7 @@ from pydantic import Field
 
 from .config import Block
 from .constants import ACTIVE, AFFECTIVE_BONDS, BONDS, NEVER, REASONS
-from .step import Choices, Losses, Mechanism, Phase, Visit, World
+from .step import Books, Choices, Losses, Mechanism, Phase, Tally, Visit, World
 from .transitions import lose
 
 
@@ -45,7 +45,7 @@ class Turnover(Mechanism):
 
     Attributes:
         out: (N,) whether the place is empty (its customer left the market).
-        counts: This period's exits, entries and empty places.
+        moved: This period's exits, entries and empty places.
     """
 
     key = "turnover"
@@ -58,7 +58,7 @@ class Turnover(Mechanism):
     def __init__(self, world: World):
         super().__init__(world)
         self.out = np.zeros(0, bool)
-        self.counts = dict.fromkeys(COLUMNS, 0)
+        self.moved = dict.fromkeys(COLUMNS, 0)
 
     def after_losses(self, choices: Choices, visits: list[Visit]) -> list[Losses]:
         """Draw exits and entries; return per firm the involuntary losses."""
@@ -79,13 +79,13 @@ class Turnover(Mechanism):
             come = vacant[rng.random(vacant.size) < p.entry]
             self._recycle(come)
             entered = come.size
-        self.counts = {"exited": exited, "entered": entered,
+        self.moved = {"exited": exited, "entered": entered,
                        "out_of_market": int(self.out.sum()) if self.out.size else 0}
         return losses
 
-    def row(self, f, tally, books) -> dict[str, float]:
+    def row(self, f: int, tally: Tally, books: Books) -> dict[str, float]:
         """The period's market-wide turnover columns."""
-        return {k: float(v) for k, v in self.counts.items()}
+        return {k: float(v) for k, v in self.moved.items()}
 
     def _remove(self, ids: np.ndarray) -> None:
         """Take customers ``ids`` out of the market."""
@@ -119,7 +119,7 @@ def fresh_pair_state(w: World, ids: np.ndarray) -> None:
     """State of a customer who has never bought from any firm (ODD 5, status never)."""
     c, ini, rng = w.customers, w.spec.initial, w.rng
     omega = F32(w.params.bonds.affective_satisfaction_weight)
-    aff_rows = [BONDS.index(b) for b in AFFECTIVE_BONDS]
+    aff_rows = np.array([BONDS.index(b) for b in AFFECTIVE_BONDS])
     aware = w.params.awareness.enabled
     for f, firm in enumerate(w.firms):
         c.trust[f, ids] = ini.trust_never

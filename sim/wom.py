@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from .config import Block, Unit
-from .step import Mechanism, Phase, Visit
+from .step import Books, Mechanism, Phase, Tally, Visit
 
 Audience = Annotated[float, Field(ge=0.0, le=1000.0)]
 
@@ -83,7 +83,7 @@ class WordOfMouth(Mechanism):
         talk.tell(w.customers, visit.firm, happy, p.told_positive, +1, p, w.rng)
         talk.tell(w.customers, visit.firm, unhappy, p.told_negative, -1, p, w.rng)
 
-    def row(self, f, tally, books) -> dict[str, float]:
+    def row(self, f: int, tally: Tally, books: Books) -> dict[str, float]:
         """Messages received about firm ``f`` this period."""
         talk = self.world.talk
         assert talk is not None

@@ -108,3 +108,13 @@ def test_each_mechanism_declares_itself(entry):
         assert overridden == (phase in cls.phases), (entry.key, phase)
     from sim.metrics import COLUMNS
     assert set(cls.columns) <= set(COLUMNS)
+
+
+def test_the_strategy_union_lists_every_registered_type():
+    import typing
+
+    from sim.strategies import REGISTRY as STRATEGIES
+    from sim.strategies import StrategyConfig
+
+    members = typing.get_args(typing.get_args(StrategyConfig)[0])
+    assert {m for m in members} == {cfg for cfg, _ in STRATEGIES.values()}

@@ -11,13 +11,14 @@ An event happens at the start of period ``at``, before firms act. Targets of ``s
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field
 
 from ..config import Block
 from ..constants import BONDS, DIMENSIONS, STRUCTURAL_BONDS
 from ..events import new_params_block
+from .errors import LocatedError
 
 FIRM_FIELDS = ("price", "capacity", "costs.fixed", "costs.variable",
                *(f"service.{d}" for d in DIMENSIONS), *(f"bonds.{b}" for b in BONDS))
@@ -103,16 +104,22 @@ Event = Annotated[
 ]
 
 
-def check_events(scenario) -> None:
-    """Check that every event names existing firms, segments and targets.
+def check_events(scenario: Any) -> None:
+    """Check that every event is within the horizon and names existing firms and targets.
 
     Raises:
-        ValueError: Naming the event, what is wrong and what is allowed.
+        ValueError: Naming the event, what is wrong and what is allowed (a ``LocatedError``
+            with the event's field for an event at or after the horizon).
     """
     ids = [f.id for f in scenario.firms]
     segments = [s.name for s in scenario.market.segments]
     for k, ev in enumerate(scenario.events):
         where = f"events[{k}] ({ev.type} at {ev.at})"
+        if ev.at >= scenario.horizon:
+            raise LocatedError(("events", k, "at"),
+                               f"{where}: the run ends before it (horizon {scenario.horizon} "
+                               f"{scenario.period}s): events happen at periods "
+                               f"0..{scenario.horizon - 1}")
         for fid in _firms_named(ev):
             if fid not in ids:
                 raise ValueError(f"{where}: unknown firm {fid!r}; firms are {ids}")
@@ -123,14 +130,14 @@ def check_events(scenario) -> None:
                                  f"{segments}")
 
 
-def _firms_named(ev) -> list[str]:
+def _firms_named(ev: Any) -> list[str]:
     """Firm ids an event refers to."""
     out = [getattr(ev, "firm", None), getattr(ev, "entrant", None)]
     out += getattr(ev, "incumbents", None) or []
     return [f for f in out if f is not None]
 
 
-def _check_target(ev, where: str, ids, params) -> None:
+def _check_target(ev: Any, where: str, ids: list[str], params: Any) -> None:
     """Check a set/scale target path and, for a set, its value."""
     parts = ev.target.split(".")
     if parts[0] == "firms":

@@ -7,7 +7,7 @@ equations are documented in docs/ODD.md.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -152,6 +152,7 @@ class Market(Strict):
     @property
     def weight(self) -> float:
         """Real customers each agent stands for: population / customers."""
+        assert self.population is not None and self.customers is not None  # set by _sizes
         return self.population / self.customers
 
 
@@ -259,7 +260,7 @@ class Scenario(Strict):
         return self
 
 
-def check_strategies(scenario) -> None:
+def check_strategies(scenario: Any) -> None:
     """Cross-checks of strategy blocks against the rest of the scenario.
 
     Raises:

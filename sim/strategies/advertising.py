@@ -26,7 +26,7 @@ class Config(StrategyConfig):
                          description="spend that reaches 63% of the unaware in a period")
 
 
-class Advertising(Strategy):
+class Advertising(Strategy[Config]):
     """Buys awareness among customers who do not know the firm."""
 
     category = "promotion"

@@ -9,6 +9,7 @@ when the firms act (the first phase of the period). Register it in
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import Generic, TypeVar
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -28,7 +29,7 @@ class StrategyConfig(Block):
                             description="period it stops (exclusive); null = never")
 
     @model_validator(mode="after")
-    def _window(self):
+    def _window(self) -> StrategyConfig:
         if self.end is not None and self.end <= self.start:
             raise ValueError(f"end ({self.end}) must be after start ({self.start})")
         return self
@@ -38,7 +39,10 @@ class StrategyConfig(Block):
         return t >= self.start and (self.end is None or t < self.end)
 
 
-class Strategy(ABC):
+C = TypeVar("C", bound=StrategyConfig)
+
+
+class Strategy(ABC, Generic[C]):
     """Runtime side of a strategy: holds its config and any state it keeps between periods.
 
     A strategy sees its firm only through ``Levers`` (sim/strategies/levers.py).
@@ -51,8 +55,8 @@ class Strategy(ABC):
 
     category: str | None = None
 
-    def __init__(self, cfg: StrategyConfig):
-        self.cfg = cfg
+    def __init__(self, cfg: C):
+        self.cfg: C = cfg
 
     def scale(self, firm: Levers) -> float:
         """The share of this strategy's planned spend the firm's budget currently allows."""

@@ -16,6 +16,7 @@ from .base import Strategy, StrategyConfig
 from .levers import Levers
 
 Category = Literal["service", "relationship", "promotion"]
+DEFAULT_ORDER: tuple[Category, ...] = ("service", "relationship", "promotion")
 
 
 class Config(StrategyConfig):
@@ -27,18 +28,18 @@ class Config(StrategyConfig):
     patience: int = Field(4, ge=1, le=10_000)
     cut: float = Field(0.25, gt=0.0, le=1.0)
     restore: float = Field(0.0, ge=0.0, le=1.0)
-    order: list[Category] = Field(default_factory=lambda: ["service", "relationship", "promotion"],
+    order: list[Category] = Field(default_factory=lambda: list(DEFAULT_ORDER),
                                   min_length=1)
 
 
-class BudgetRule(Strategy):
+class BudgetRule(Strategy[Config]):
     """Scales the firm's discretionary budgets down in breach and (optionally) back up."""
 
     def __init__(self, cfg: Config):
         super().__init__(cfg)
         self.breach = 0
         self.healthy = 0
-        self.cuts: list[str] = []
+        self.cuts: list[Category] = []
 
     def in_breach(self, firm: Levers) -> bool:
         """Whether last period's unit margin or current cash is below the floor."""

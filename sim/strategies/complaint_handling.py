@@ -31,7 +31,7 @@ class Config(StrategyConfig):
                                  description="staff cost per unit of capacity per period")
 
 
-class ComplaintHandling(Strategy):
+class ComplaintHandling(Strategy[Config]):
     """Answers the firm's complaint queue within its capacity."""
 
     category = "relationship"

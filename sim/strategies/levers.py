@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -129,7 +129,7 @@ class Levers:
         return self._firm.service
 
     @property
-    def complaint_desk(self):
+    def complaint_desk(self) -> Any:
         """The complaint desk (None when the complaints mechanism is off)."""
         return self._firm.complaint_desk
 

@@ -62,14 +62,14 @@ class Config(StrategyConfig):
     cost_per_member: float = Field(0.0, ge=0.0, le=1e9, description="per member per period")
 
     @model_validator(mode="after")
-    def _ordered(self):
+    def _ordered(self) -> Config:
         th = [t.threshold for t in self.tiers]
         if th != sorted(th) or len(set(th)) != len(th):
             raise ValueError(f"tier thresholds must increase strictly, got {th}")
         return self
 
 
-class LoyaltyProgramme(Strategy):
+class LoyaltyProgramme(Strategy[Config]):
     """Runs the programme: tiers, member prices, points, perks and their cost."""
 
     category = None

@@ -41,7 +41,7 @@ class Config(StrategyConfig):
                              description="cap on the spend PDCA adds to one dimension")
 
 
-class Pdca(Strategy):
+class Pdca(Strategy[Config]):
     """Surveys, finds the weakest dimension and raises the service spend there."""
 
     category = "service"

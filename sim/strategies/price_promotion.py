@@ -32,7 +32,7 @@ class Config(StrategyConfig):
     cost_per_offer: float = Field(0.0, ge=0.0, le=1e9, description="currency per offer sent")
 
 
-class PricePromotion(Strategy):
+class PricePromotion(Strategy[Config]):
     """Sets the firm's general discount or sends offers, within the promotion budget."""
 
     category = "promotion"

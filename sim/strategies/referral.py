@@ -26,7 +26,7 @@ class Config(StrategyConfig):
                          description="the reward makes referring 1 + boost times as likely")
 
 
-class ReferralReward(Strategy):
+class ReferralReward(Strategy[Config]):
     """Sets the firm's referral reward for the period."""
 
     category = "promotion"

@@ -45,7 +45,7 @@ class Config(StrategyConfig):
                                description="only customers lost at most this long")
 
 
-class RelationshipInvestment(Strategy):
+class RelationshipInvestment(Strategy[Config]):
     """Contacts customers within the relationship budget."""
 
     category = "relationship"

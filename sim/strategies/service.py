@@ -37,7 +37,7 @@ class Config(StrategyConfig):
     lag: float = Field(8.0, ge=1.0, le=10_000, description="periods to close the gap (1/rate)")
 
 
-class ServiceInvestment(Strategy):
+class ServiceInvestment(Strategy[Config]):
     """Spends on service and moves the firm's service levels toward what the spend buys."""
 
     category = "service"
