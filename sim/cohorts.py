@@ -108,8 +108,7 @@ class Cohorts(Mechanism):
         value = books.revenue
         if self.p.basis == "margin":
             value -= books.cost_variable + books.cost_service
-        start = tally.active_start
-        retention = 1 - tally.losses.total / start if start else float("nan")
+        retention = 1 - tally.churn_rate
         per_customer = value / (active * self.world.weight) if active else np.nan
         self.history[f].append((per_customer, retention))
         n = np.count_nonzero(self.bought[f])

@@ -188,6 +188,16 @@ class Tally:
     won_back_relationship: int = 0
     losses: Losses = field(default_factory=Losses)
 
+    @property
+    def at_risk(self) -> int:
+        """Customers who could be lost this period: active at its start, or acquired in it."""
+        return self.active_start + self.new_customers + self.won_back
+
+    @property
+    def churn_rate(self) -> float:
+        """Losses over the customers at risk (NaN if none were)."""
+        return self.losses.total / self.at_risk if self.at_risk else float("nan")
+
 
 @dataclass
 class Books:

@@ -67,9 +67,8 @@ UNIT_COLUMNS = ("retention_rate", "churn_rate", "winback_rate", "market_share", 
                 "satisfaction_mean", "trust_mean", "aware_share", "member_revenue_share",
                 "general_discount", "service_value", "service_system", "service_people",
                 "service_mean", "budget_service", "budget_relationship", "budget_promotion")
-# Known defect (test_churn_rate_at_most_one): customers acquired in a period can be lost in
-# the same period, so lost / active0 exceeds 1. Only the other end is checked here until fixed.
-RELAXED = {"churn_rate": (0.0, math.inf), "retention_rate": (-math.inf, 1.0)}
+# Columns whose bounds differ from [0, 1] (none since churn is over the customers at risk).
+RELAXED: dict[str, tuple[float, float]] = {}
 # Dick & Basu counts (ODD 7.16), NaN when loyalty types are off.
 LOYALTY_COLUMNS = tuple(f"{pre}_{k}" for pre in ("loyal", "lost_loyal")
                         for k in ("true", "spurious", "latent", "none"))
@@ -84,8 +83,8 @@ SIGNED = ("profit", "cumulative_profit", "cash", "unit_margin", "nps", "clv_mean
 # enough periods or buyers have been seen, so they may be NaN whenever, and must be NaN when
 # cohorts are off.
 ALLOWED_NAN = {
-    "retention_rate": lambda r: r.active_start == 0,      # lost / active0
-    "churn_rate": lambda r: r.active_start == 0,
+    "retention_rate": lambda r: r.active_start + r.new_customers + r.won_back == 0,
+    "churn_rate": lambda r: r.active_start + r.new_customers + r.won_back == 0,  # lost / at risk
     "winback_rate": lambda r: r.lost_pool_start == 0,     # won_back / lost0
     "market_share": lambda r: r.total_served == 0,        # served / all firms' served
     "quality_mean": lambda r: r.served == 0,              # mean over the served
@@ -376,11 +375,9 @@ params:
 }
 
 
-@pytest.mark.xfail(strict=True, reason="churn_rate = lost / active0 (ODD 2.4) but `lost` also "
-                   "counts customers acquired in the same period: the contagion hazard "
-                   "(sim/contagion.py losses) draws among customers just (re)acquired, and "
-                   "turnover exits take newcomers of the period; churn_rate reaches 1.28 and 90, "
-                   "retention_rate -0.28 and -89")
+# Fixed: churn_rate was lost / active0 while `lost` also counts customers acquired in the same
+# period (contagion draws among them; turnover exits take newcomers), reaching 1.28 and 90.
+# It is now lost / (active0 + new + won back), the customers at risk (ODD 2.4).
 @pytest.mark.parametrize("case", sorted(CHURN_ABOVE_ONE))
 def test_churn_rate_at_most_one(case, tmp_path):
     path = tmp_path / f"{case}.yaml"
