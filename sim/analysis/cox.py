@@ -9,11 +9,15 @@ same fit through ``lifelines.CoxPHFitter`` for comparison.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 from scipy.stats import norm
+
+# rows that entered late: (order by entry descending, count per row); see ``_prepare``
+Late: TypeAlias = tuple[np.ndarray, np.ndarray] | None
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,8 @@ class CoxResult:
                              "hr_high": np.exp(self.coef + z * self.se)})
 
 
-def _risk_sums(x, w, last, late):
+def _risk_sums(x: np.ndarray, w: np.ndarray, last: np.ndarray,
+               late: Late) -> list[np.ndarray]:
     """Sums of w, w x and w x x' over each row's risk set (rows sorted by time descending).
 
     The risk set of a row with time t holds the rows with time >= t (the cumulative sum up to
@@ -68,14 +73,16 @@ def _risk_sums(x, w, last, late):
     return out
 
 
-def _prepare(durations, events, x, entry=None):
+def _prepare(durations: np.ndarray, events: np.ndarray, x: np.ndarray,
+             entry: np.ndarray | None = None
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, Late]:
     """Sort by time descending; each row's risk-set end and, with entries, who entered late."""
     order = np.argsort(-durations, kind="stable")
     d, e, x = durations[order], events[order], x[order]
     _, first_desc = np.unique(-d, return_index=True)
     ends = np.append(first_desc[1:], d.size) - 1
     group = np.repeat(np.arange(first_desc.size), np.diff(np.append(first_desc, d.size)))
-    late = None
+    late: Late = None
     if entry is not None:
         en = entry[order]
         by_entry = np.argsort(-en, kind="stable")
@@ -85,7 +92,8 @@ def _prepare(durations, events, x, entry=None):
     return e, x, ends[group], late
 
 
-def _objective(b, x, e, last, late=None):
+def _objective(b: np.ndarray, x: np.ndarray, e: np.ndarray, last: np.ndarray,
+               late: Late = None) -> tuple[float, np.ndarray, np.ndarray]:
     """Negative log partial likelihood, its gradient and Hessian at ``b``."""
     eta = x @ b
     shift = eta.max()
@@ -141,7 +149,8 @@ def cox_ph(data: pd.DataFrame, duration: str, event: str, covariates: list[str],
                      float(-res.fun), int(d.size), int(ev.sum()))
 
 
-def _cox_lifelines(data, duration, event, covariates) -> CoxResult:
+def _cox_lifelines(data: pd.DataFrame, duration: str, event: str,
+                   covariates: list[str]) -> CoxResult:
     """The same fit through lifelines' CoxPHFitter (Breslow ties)."""
     try:
         from lifelines import CoxPHFitter

@@ -9,7 +9,13 @@ columns (a model version without the classification).
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 LOYALTY_COLUMNS = ("loyal_true", "loyal_spurious", "loyal_latent", "loyal_none")
 LABELS = {"loyal_true": "true", "loyal_spurious": "spurious", "loyal_latent": "latent",
@@ -46,7 +52,8 @@ def dick_basu_composition(trajectories: pd.DataFrame, shares: bool = True) -> pd
     return out.reset_index(drop=True)
 
 
-def plot_dick_basu(trajectories: pd.DataFrame, path=None, shares: bool = True):
+def plot_dick_basu(trajectories: pd.DataFrame, path: str | Path | None = None,
+                   shares: bool = True) -> Figure:
     """Stacked areas of the loyalty types over time, one panel per firm.
 
     Args:

@@ -8,13 +8,25 @@ steep only at the top in a competitive market, high and flat where customers can
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ..constants import ACTIVE
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
-def retention_curve(satisfaction, retained, bins: int = 10, min_count: int = 20,
+    from ..model import Market
+
+
+def retention_curve(satisfaction: ArrayLike, retained: ArrayLike, bins: int = 10,
+                    min_count: int = 20,
                     horizon: int = 1) -> pd.DataFrame:
     """Share retained per satisfaction bin.
 
@@ -45,7 +57,7 @@ def retention_curve(satisfaction, retained, bins: int = 10, min_count: int = 20,
         "retention_per_period": rate ** (1.0 / horizon)})
 
 
-def snapshot(model, firm: str) -> dict:
+def snapshot(model: Market, firm: str) -> dict[str, np.ndarray]:
     """Who is active at ``firm`` now, since when, and their cumulative satisfaction."""
     f = model.firm_ids.index(firm)
     c = model.customers
@@ -54,14 +66,15 @@ def snapshot(model, firm: str) -> dict:
             "satisfaction": c.satisfaction[f, ids].astype(float)}
 
 
-def still_in_spell(model, firm: str, snap: dict) -> np.ndarray:
+def still_in_spell(model: Market, firm: str, snap: dict[str, np.ndarray]) -> np.ndarray:
     """For each snapshotted customer: still active at ``firm`` and never lost since."""
     f = model.firm_ids.index(firm)
     c, ids = model.customers, snap["ids"]
     return (c.status[f, ids] == ACTIVE) & (c.acquired[f, ids] == snap["acquired"])
 
 
-def satisfaction_retention(model, firm: str, t0: int, horizon: int, bins: int = 10,
+def satisfaction_retention(model: Market | Callable[[], Market], firm: str, t0: int,
+                           horizon: int, bins: int = 10,
                            min_count: int = 20) -> pd.DataFrame:
     """Run ``model`` to period ``t0``, snapshot, run ``horizon`` more periods, bin.
 
@@ -76,22 +89,22 @@ def satisfaction_retention(model, firm: str, t0: int, horizon: int, bins: int = 
     Returns:
         The curve (see ``retention_curve``) with columns ``firm``, ``t0`` and ``horizon``.
     """
-    if not hasattr(model, "step"):
-        model = model()
-    if model.t > t0:
-        raise ValueError(f"the model is already at period {model.t}, past t0={t0}")
-    while model.t < t0:
-        model.step()
-    snap = snapshot(model, firm)
+    market = model if not callable(model) else model()
+    if market.t > t0:
+        raise ValueError(f"the model is already at period {market.t}, past t0={t0}")
+    while market.t < t0:
+        market.step()
+    snap = snapshot(market, firm)
     for _ in range(horizon):
-        model.step()
-    curve = retention_curve(snap["satisfaction"], still_in_spell(model, firm, snap), bins,
+        market.step()
+    curve = retention_curve(snap["satisfaction"], still_in_spell(market, firm, snap), bins,
                             min_count, horizon)
     return curve.assign(firm=firm, t0=t0, horizon=horizon)
 
 
-def plot_retention_curve(curves: dict[str, pd.DataFrame], path=None, ax=None,
-                         title: str = "Retention against satisfaction"):
+def plot_retention_curve(curves: dict[str, pd.DataFrame], path: str | Path | None = None,
+                         ax: Axes | None = None,
+                         title: str = "Retention against satisfaction") -> Figure:
     """Plot one or more curves (label -> output of ``retention_curve``).
 
     Args:
@@ -108,7 +121,12 @@ def plot_retention_curve(curves: dict[str, pd.DataFrame], path=None, ax=None,
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6.4, 4.2))
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    else:
+        root = ax.get_figure(root=True)
+        assert root is not None  # an axis always belongs to a figure
+        fig = root
     for label, df in curves.items():
         x = df["satisfaction_mean"].where(df["retention"].notna())
         ax.plot(x, df["retention"], marker="o", label=label)

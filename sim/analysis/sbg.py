@@ -25,26 +25,27 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy.optimize import minimize
 from scipy.special import betaln, hyp2f1
 
 
-def survival(alpha: float, beta: float, t) -> np.ndarray:
+def survival(alpha: float, beta: float, t: ArrayLike) -> np.ndarray:
     """S(t): share of a cohort still alive after ``t`` periods (t = 0, 1, ...)."""
-    t = np.asarray(t, dtype=float)
-    return np.exp(betaln(alpha, beta + t) - betaln(alpha, beta))
+    ts = np.asarray(t, dtype=float)
+    return np.exp(betaln(alpha, beta + ts) - betaln(alpha, beta))
 
 
-def churn_pmf(alpha: float, beta: float, t) -> np.ndarray:
+def churn_pmf(alpha: float, beta: float, t: ArrayLike) -> np.ndarray:
     """P(T = t): share of a cohort that churns in period ``t`` (t = 1, 2, ...)."""
-    t = np.asarray(t, dtype=float)
-    return np.exp(betaln(alpha + 1, beta + t - 1) - betaln(alpha, beta))
+    ts = np.asarray(t, dtype=float)
+    return np.exp(betaln(alpha + 1, beta + ts - 1) - betaln(alpha, beta))
 
 
-def retention(alpha: float, beta: float, t) -> np.ndarray:
+def retention(alpha: float, beta: float, t: ArrayLike) -> np.ndarray:
     """r(t) = S(t) / S(t - 1): the cohort's retention rate in period ``t`` (t = 1, 2, ...)."""
-    t = np.asarray(t, dtype=float)
-    return (beta + t - 1) / (alpha + beta + t - 1)
+    ts = np.asarray(t, dtype=float)
+    return (beta + ts - 1) / (alpha + beta + ts - 1)
 
 
 def derl(alpha: float, beta: float, discount: float, renewals: int = 0) -> float:
@@ -67,7 +68,7 @@ def derl(alpha: float, beta: float, discount: float, renewals: int = 0) -> float
     return float(ratio * hyp2f1(1.0, beta + n, alpha + beta + n, 1.0 / (1.0 + discount)))
 
 
-def log_likelihood(alpha: float, beta: float, alive) -> float:
+def log_likelihood(alpha: float, beta: float, alive: ArrayLike) -> float:
     """Log-likelihood of a cohort's survivor counts ``alive[0..T]`` under sBG(alpha, beta).
 
     Customers lost in period t contribute ln P(T = t); those alive at T contribute ln S(T).
@@ -107,11 +108,11 @@ class SBGFit:
         """1 / (alpha + beta + 1): 0 for a homogeneous cohort, 1 for a fully polarised one."""
         return 1.0 / (self.alpha + self.beta + 1.0)
 
-    def survival(self, t) -> np.ndarray:
+    def survival(self, t: ArrayLike) -> np.ndarray:
         """Projected share alive after ``t`` periods."""
         return survival(self.alpha, self.beta, t)
 
-    def retention(self, t) -> np.ndarray:
+    def retention(self, t: ArrayLike) -> np.ndarray:
         """Projected retention rate in period ``t``."""
         return retention(self.alpha, self.beta, t)
 
@@ -128,7 +129,7 @@ class SBGFit:
                              "retention": r})
 
 
-def fit_sbg(alive, start=(1.0, 1.0)) -> SBGFit:
+def fit_sbg(alive: ArrayLike, start: tuple[float, float] = (1.0, 1.0)) -> SBGFit:
     """Fit sBG by maximum likelihood to a cohort's survivors.
 
     Args:
@@ -145,7 +146,7 @@ def fit_sbg(alive, start=(1.0, 1.0)) -> SBGFit:
     if np.any(np.diff(alive) > 1e-9 * alive[0]) or alive[-1] < 0 or alive[0] <= 0:
         raise ValueError("survivors must be positive at the start and non-increasing")
 
-    def nll(x):
+    def nll(x: np.ndarray) -> float:
         return -log_likelihood(np.exp(x[0]), np.exp(x[1]), alive)
 
     best = minimize(nll, np.log(start), method="Nelder-Mead",

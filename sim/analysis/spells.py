@@ -7,10 +7,15 @@ model) and returns one row per spell, ready for Kaplan-Meier, Cox or sBG fits.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from ..constants import ACTIVE, CHANNELS
+
+if TYPE_CHECKING:
+    from ..model import Market
 
 
 class SpellTracker:
@@ -24,7 +29,7 @@ class SpellTracker:
         model: A ``sim.Market``.
     """
 
-    def __init__(self, model):
+    def __init__(self, model: Market) -> None:
         self.model = model
         c = model.customers
         self._active = c.status == ACTIVE
@@ -55,7 +60,8 @@ class SpellTracker:
         open_ = self._frame(f, i, np.full(i.size, t), np.zeros(i.size, bool))
         return pd.concat([*self._ended, open_], ignore_index=True)
 
-    def _frame(self, f, i, end, event) -> pd.DataFrame:
+    def _frame(self, f: np.ndarray, i: np.ndarray, end: np.ndarray,
+               event: np.ndarray) -> pd.DataFrame:
         c = self.model.customers
         start = self._start[f, i]
         return pd.DataFrame({
@@ -66,7 +72,7 @@ class SpellTracker:
             "event": event.astype(int), "initial": self._initial[f, i]})
 
 
-def run_with_spells(model, periods: int | None = None) -> pd.DataFrame:
+def run_with_spells(model: Market, periods: int | None = None) -> pd.DataFrame:
     """Step ``model`` for ``periods`` (default: to its horizon) and return its spells."""
     tracker = SpellTracker(model)
     n = model.spec.horizon - model.t if periods is None else periods

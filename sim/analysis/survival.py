@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 
-def kaplan_meier(durations, events) -> pd.DataFrame:
+def kaplan_meier(durations: ArrayLike, events: ArrayLike) -> pd.DataFrame:
     """The Kaplan-Meier estimate of the survival function.
 
     Args:
@@ -42,10 +43,10 @@ def kaplan_meier(durations, events) -> pd.DataFrame:
                          "std_err": surv * np.sqrt(green)})
 
 
-def survival_at(km: pd.DataFrame, t) -> np.ndarray:
+def survival_at(km: pd.DataFrame, t: ArrayLike) -> np.ndarray:
     """S(t) read off a Kaplan-Meier table (a step function, 1 before the first time)."""
-    t = np.atleast_1d(np.asarray(t, dtype=float))
-    pos = np.searchsorted(km["time"].to_numpy(), t, side="right") - 1
+    times = np.atleast_1d(np.asarray(t, dtype=float))
+    pos = np.searchsorted(km["time"].to_numpy(), times, side="right") - 1
     s = km["survival"].to_numpy()
     return np.where(pos >= 0, s[np.clip(pos, 0, None)], 1.0)
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ..scenario.errors import InputError, Problem
 from .curves import DAYS_PER_UNIT, customer_days, period_bounds
@@ -123,7 +124,7 @@ def log_likelihood(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.nda
     return base + np.logaddexp(stay, drop)
 
 
-def fit_bgnbd(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, backend: str = "scipy") -> BGNBD:
+def fit_bgnbd(x: ArrayLike, t_x: ArrayLike, T: ArrayLike, backend: str = "scipy") -> BGNBD:
     """Fit BG/NBD by maximum likelihood.
 
     Args:
@@ -152,7 +153,8 @@ def fit_bgnbd(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, backend: str = "sci
         raise InputError("command line", [Problem("--backend", f"one of {BACKENDS}", None,
                                                   backend, True)])
     ll = float(log_likelihood(est, x, t_x, T).sum())
-    return BGNBD(*map(float, est), ll, len(x), time.perf_counter() - t0, backend)
+    r, alpha, a, b = map(float, est)
+    return BGNBD(r, alpha, a, b, ll, len(x), time.perf_counter() - t0, backend)
 
 
 def _fit_scipy(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:

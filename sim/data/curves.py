@@ -115,7 +115,7 @@ def cohort_table(days: pd.DataFrame, n_periods: int | None = None) -> pd.DataFra
     last = days.groupby("customer").agg(cohort=("cohort", "first"), last=("period", "max"))
     sizes = last.groupby("cohort").size()
     rows = []
-    for cohort, size in sizes.items():
+    for cohort, size in zip(sizes.index, sizes):
         members = last[last["cohort"] == cohort]
         periods = np.arange(cohort, n + 1)
         surviving = (members["last"].to_numpy()[None, :] >= periods[:, None]).sum(axis=1)

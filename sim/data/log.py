@@ -10,11 +10,15 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..scenario.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from pandas._libs.tslibs.nattype import NaTType
 
 PERIODS = ("day", "week", "month")
 FORMATS = ("auto", "csv", "parquet", "cdnow")
@@ -99,7 +103,7 @@ def read_log(path: str | Path, spec: LogSpec | None = None) -> pd.DataFrame:
     log, bad_rows = _validate_rows(raw, spec)
     problems += bad_rows
     if problems:
-        problems.sort(key=lambda p: p.line)
+        problems.sort(key=lambda p: p.line or 0)  # every problem here has a line
         raise InputError(file, _capped(problems))
     return log
 
@@ -158,7 +162,9 @@ def _read_csv(text: str, sep: str) -> pd.DataFrame:
 
 def _read_cdnow(text: str, file: str) -> pd.DataFrame:
     """CDNOW lines: id, [sample id,] date, CDs, amount, whitespace-separated; optional header."""
-    rows, lines, width = [], [], None
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    width: int | None = None
     for number, line in enumerate(text.splitlines(), start=1):
         tokens = line.split()
         if not tokens or (not rows and not tokens[0].isdigit()):
@@ -171,7 +177,7 @@ def _read_cdnow(text: str, file: str) -> pd.DataFrame:
             raise InputError(file, [Problem("(line)", msg, number, line.strip(), True)])
         rows.append(tokens)
         lines.append(number)
-    if not rows:
+    if not rows or width is None:
         return pd.DataFrame()
     df = pd.DataFrame(rows, columns=CDNOW_COLUMNS[width], dtype=object)
     df["__line__"] = lines
@@ -199,10 +205,11 @@ def _handle_duplicates(raw: pd.DataFrame, spec: LogSpec) -> tuple[pd.DataFrame, 
     dup = data.duplicated(keep="first")
     if not dup.any() or spec.duplicates == "drop":
         return raw[~dup], []
-    first_line = raw["__line__"].groupby([data[c] for c in data.columns]).transform("first")
+    line = raw["__line__"]
+    first_line = line.groupby([data[c] for c in data.columns]).transform("first")
     problems = [Problem("(row)", f"duplicate of line {first_line[i]}; rows must differ (use "
                                  f"--duplicates keep to count both, or drop to keep the first)",
-                        int(raw.at[i, "__line__"]), " ".join(data.loc[i]), True)
+                        int(line[i]), " ".join(data.loc[i]), True)
                 for i in raw.index[dup]]
     return raw, problems
 
@@ -214,7 +221,7 @@ def _validate_rows(raw: pd.DataFrame, spec: LogSpec) -> tuple[pd.DataFrame, list
     date, date_bad = _parse_dates(raw[spec.date_col], spec.date_format)
     amount = pd.to_numeric(raw[spec.amount_col], errors="coerce").astype(float)
     fmt = spec.date_format or "ISO 8601, e.g. 1997-01-31"
-    checks = [
+    checks: list[tuple[str, pd.Series | np.ndarray, str]] = [
         (spec.id_col, customer.eq("") | raw[spec.id_col].isna(), "empty customer id"),
         (spec.date_col, date_bad, f"cannot read the date; expected the format {fmt} "
                                   f"(set it with --date-format)"),
@@ -223,7 +230,7 @@ def _validate_rows(raw: pd.DataFrame, spec: LogSpec) -> tuple[pd.DataFrame, list
                                       "into their purchases or remove them)"),
     ]
     problems = [Problem(col, msg, int(lines[i]), _shown(raw.at[i, col]), True)
-                for col, bad, msg in checks for i in raw.index[bad.to_numpy()]]
+                for col, bad, msg in checks for i in raw.index[np.asarray(bad)]]
     log = pd.DataFrame({"customer": customer.to_numpy(), "date": date.to_numpy(),
                         "amount": amount.to_numpy(), "line": lines.to_numpy()})
     return log, problems
@@ -244,7 +251,7 @@ def _parse_dates(col: pd.Series, fmt: str | None) -> tuple[pd.Series, pd.Series]
     return parsed.dt.normalize(), parsed.isna()
 
 
-def _local(value: str, fmt: str | None) -> pd.Timestamp:
+def _local(value: str, fmt: str | None) -> pd.Timestamp | NaTType:
     """One date as local wall time without its time zone; NaT if unreadable."""
     try:
         stamp = pd.to_datetime(value, format=fmt or "ISO8601")

@@ -9,6 +9,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 
 def plot_import(observed: pd.DataFrame, cohorts: pd.DataFrame, gaps: pd.DataFrame,
@@ -41,7 +43,7 @@ def plot_import(observed: pd.DataFrame, cohorts: pd.DataFrame, gaps: pd.DataFram
     return paths
 
 
-def _axes(title: str, ylabel: str, xlabel: str):
+def _axes(title: str, ylabel: str, xlabel: str) -> tuple[Figure, Axes]:
     """A figure with one labelled axis."""
     fig, ax = plt.subplots(figsize=(8, 4.5), constrained_layout=True)
     ax.set_title(title)
@@ -51,7 +53,7 @@ def _axes(title: str, ylabel: str, xlabel: str):
     return fig, ax
 
 
-def _customers(df: pd.DataFrame, title: str, period: str):
+def _customers(df: pd.DataFrame, title: str, period: str) -> Figure:
     fig, ax = _axes(f"{title}: customers by {period}", "customers",
                     f"{period} (1 = first {period} of the log)")
     ax.plot(df["period"], df["customers_active"], label=f"active (bought in the {period})")
@@ -60,7 +62,7 @@ def _customers(df: pd.DataFrame, title: str, period: str):
     return fig
 
 
-def _repeat(df: pd.DataFrame, title: str, period: str):
+def _repeat(df: pd.DataFrame, title: str, period: str) -> Figure:
     fig, ax = _axes(f"{title}: repeat transactions", f"repeat transactions per {period}",
                     f"{period} (1 = first {period} of the log)")
     ax.plot(df["period"], df["repeat_transactions"], label=f"per {period} (left axis)")
@@ -74,14 +76,14 @@ def _repeat(df: pd.DataFrame, title: str, period: str):
     return fig
 
 
-def _revenue(df: pd.DataFrame, title: str, period: str):
+def _revenue(df: pd.DataFrame, title: str, period: str) -> Figure:
     fig, ax = _axes(f"{title}: revenue", f"revenue per {period} (currency of the log)",
                     f"{period} (1 = first {period} of the log)")
     ax.bar(df["period"], df["revenue"], width=0.9)
     return fig
 
 
-def _cohorts(cohorts: pd.DataFrame, title: str, period: str):
+def _cohorts(cohorts: pd.DataFrame, title: str, period: str) -> Figure:
     fig, ax = _axes(f"{title}: cohort survival (a purchase in this {period} or later)",
                     "share of the cohort", f"{period}s since acquisition")
     groups = list(cohorts.groupby("cohort"))
@@ -93,7 +95,7 @@ def _cohorts(cohorts: pd.DataFrame, title: str, period: str):
     return fig
 
 
-def _gaps(gaps: pd.DataFrame, title: str):
+def _gaps(gaps: pd.DataFrame, title: str) -> Figure:
     fig, ax = _axes(f"{title}: time between a customer's purchases", "repeat transactions",
                     "days since the customer's previous purchase")
     if len(gaps):

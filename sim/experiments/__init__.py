@@ -5,6 +5,7 @@ See docs/experiments.md. The optional dependencies (Dask, PyArrow, SALib, SciPy)
 """
 
 import importlib
+from typing import Any
 
 _EXPORTS = {
     "run_experiment": ".api", "Plan": ".plan", "load_plan": ".plan", "make_report": ".report",
@@ -15,7 +16,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     """Import the public names lazily (PEP 562)."""
     if name in _EXPORTS:
         return getattr(importlib.import_module(_EXPORTS[name], __name__), name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -20,10 +21,11 @@ from .store import load_results, read_manifest
 from .sweep import remove_sweep, run_sweep
 
 
-def run_experiment(experiment, out=None, *, engine: str = "local", workers: int | None = None,
+def run_experiment(experiment: str | Path | Plan, out: str | Path | None = None, *,
+                   engine: str = "local", workers: int | None = None,
                    scheduler: str | None = None, resume: bool = False, force: bool = False,
                    progress: bool | None = None, report: bool = False,
-                   client=None) -> pd.DataFrame:
+                   client: Any = None) -> pd.DataFrame:
     """Run an experiment file (or a ``Plan``) and return every run's trajectories.
 
     Args:

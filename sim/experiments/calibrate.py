@@ -20,10 +20,11 @@ from tqdm import tqdm
 
 from ..scenario import InputError, Problem, Scenario, validate
 from ..scenario.loader import load_document
-from .calibration_schema import Calibration
+from .calibration_schema import Calibration, Optimizer
 from .observed import read_observed
 from .plan import _apply, _base, _line, dump
 from .rounding import round_frame
+from .schema import RangeFactor
 from .seeds import run_seed
 from .store import write_text
 
@@ -84,7 +85,7 @@ class CalibrationResult:
         return "\n".join(lines)
 
 
-def load_calibration(path) -> CalibrationPlan:
+def load_calibration(path: str | Path) -> CalibrationPlan:
     """Read and validate a calibration file, its scenario and its observed CSV."""
     file = str(path)
     cal, raw, lines = load_document(file, Calibration, "a calibration")
@@ -122,7 +123,7 @@ def _check(plan: CalibrationPlan) -> None:
                                              cal.target.firm, True)])
 
 
-def _value(p, x: float):
+def _value(p: RangeFactor, x: float) -> int | float:
     """A parameter value (rounded for integer parameters)."""
     return int(round(x)) if p.integer else float(x)
 
@@ -183,7 +184,7 @@ def calibrate(plan: CalibrationPlan, progress: bool | None = None) -> Calibratio
     return _result(plan, history, obs)
 
 
-def _local_options(opt, budget: int) -> dict:
+def _local_options(opt: Optimizer, budget: int) -> dict:
     """SciPy options of the local search (tolerances on the unit-scaled parameters)."""
     if opt.method == "nelder-mead":
         return {"maxfev": budget, "xatol": opt.xtol, "fatol": 1e-12}
@@ -220,7 +221,7 @@ def _result(plan: CalibrationPlan, history: list[dict], obs: np.ndarray) -> Cali
     return CalibrationResult(plan, params, best["rmse"], fit, hist)
 
 
-def write_calibration(result: CalibrationResult, out) -> Path:
+def write_calibration(result: CalibrationResult, out: str | Path) -> Path:
     """Write params.json, fit.csv, history.csv, fit.png and summary.txt into ``out``."""
     from .plots import plot_fit
 

@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..config import Block as Strict
 from ..metrics import COLUMNS
-from ..scenario.schema import Strict
 from .schema import Overrides, RangeFactor
 
 TEXT_COLUMNS = ("firm",)

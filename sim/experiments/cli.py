@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..scenario import InputError, Problem
+
+if TYPE_CHECKING:
+    from ..cli import Command, Subparsers
 
 EXIT_OK, EXIT_FAILED_RUNS = 0, 1
 
 
-def add_commands(sub) -> dict:
+def add_commands(sub: Subparsers) -> dict[str, Command]:
     """Add the experiment subcommands to ``sub``; return ``{name: function}``."""
     s = sub.add_parser("sweep", help="run an experiment (replications, grids, sensitivity)")
     s.add_argument("experiment", help="experiment YAML (see docs/experiments.md)")
@@ -40,7 +45,7 @@ def add_commands(sub) -> dict:
     return {"sweep": cmd_sweep, "report": cmd_report, "calibrate": cmd_calibrate}
 
 
-def cmd_sweep(args, argv) -> int:
+def cmd_sweep(args: argparse.Namespace, argv: list[str]) -> int:
     """``sweep``: validate everything, run what is missing, write the report."""
     from .plan import load_plan
     from .report import make_report
@@ -65,7 +70,7 @@ def cmd_sweep(args, argv) -> int:
     return EXIT_OK
 
 
-def check_options(args) -> None:
+def check_options(args: argparse.Namespace) -> None:
     """Refuse inconsistent command-line options (exit 2)."""
     problems = []
     if args.workers is not None and args.workers < 1:
@@ -81,7 +86,7 @@ def check_options(args) -> None:
         raise InputError("command line", problems)
 
 
-def cmd_report(args, argv) -> int:
+def cmd_report(args: argparse.Namespace, argv: list[str]) -> int:
     """``report``: (re)write the report of a sweep folder and print it."""
     from .report import make_report
 
@@ -92,7 +97,7 @@ def cmd_report(args, argv) -> int:
     return EXIT_OK
 
 
-def cmd_calibrate(args, argv) -> int:
+def cmd_calibrate(args: argparse.Namespace, argv: list[str]) -> int:
     """``calibrate``: fit, then write the fit, the parameters and the plot."""
     from .calibrate import calibrate, load_calibration, write_calibration
 

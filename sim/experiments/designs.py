@@ -11,10 +11,20 @@ import itertools
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from .schema import NAME_PATTERN, Experiment
+from .schema import (
+    NAME_PATTERN,
+    Experiment,
+    GridFactor,
+    LatinHypercubeDesign,
+    MorrisDesign,
+    Overrides,
+    RangeFactor,
+    SobolDesign,
+)
 
 SAMPLED = ("latin_hypercube", "sobol", "morris")
 
@@ -48,14 +58,14 @@ def expand(exp: Experiment) -> list[Point]:
     return _points(design.factors, sample_matrix(design, exp.seed))
 
 
-def _pairs(overrides) -> list[tuple[str, object]]:
+def _pairs(overrides: Overrides) -> list[tuple[str, object]]:
     """Normalise both override forms to ``(path, value)`` / ``("", text)`` pairs."""
     if isinstance(overrides, dict):
         return list(overrides.items())
     return [("", text) for text in overrides]
 
 
-def _grid(factors) -> list[Point]:
+def _grid(factors: list[GridFactor]) -> list[Point]:
     """The cartesian product of the factors' values, first factor slowest."""
     points = []
     for combo in itertools.product(*(range(len(f.values)) for f in factors)):
@@ -66,7 +76,7 @@ def _grid(factors) -> list[Point]:
     return points
 
 
-def _column_value(value, values: list):
+def _column_value(value: Any, values: list) -> object:
     """A factor value as stored in a result column, with one type per column.
 
     Numbers become floats if any of the factor's values is a float; lists and mappings
@@ -80,7 +90,7 @@ def _column_value(value, values: list):
     return value
 
 
-def _short(value, k: int) -> str:
+def _short(value: object, k: int) -> str:
     """A value as it appears in a variant name (its index for structured values)."""
     return f"{value:g}" if isinstance(value, float) else (
         str(value) if isinstance(value, (int, str, bool)) else f"option{k}")
@@ -92,13 +102,14 @@ def _safe(name: str) -> str:
     return name if re.match(NAME_PATTERN, name) else f"v{name}"
 
 
-def problem(factors) -> dict:
+def problem(factors: list[RangeFactor]) -> dict:
     """The SALib problem dictionary of range factors."""
     return {"num_vars": len(factors), "names": [f.label for f in factors],
             "bounds": [[f.low, f.high] for f in factors]}
 
 
-def sample_matrix(d, root_seed: int) -> np.ndarray:
+def sample_matrix(d: LatinHypercubeDesign | SobolDesign | MorrisDesign,
+                  root_seed: int) -> np.ndarray:
     """The matrix of a sampled design (rows are points, columns factors), unrounded.
 
     Args:
@@ -122,7 +133,7 @@ def design_seed(root: int) -> int:
     return int(np.random.SeedSequence(root, spawn_key=(2**31,)).generate_state(1)[0])
 
 
-def _points(factors, matrix: np.ndarray) -> list[Point]:
+def _points(factors: list[RangeFactor], matrix: np.ndarray) -> list[Point]:
     """Points of a sampled design, named p00000, p00001, ..."""
     width = max(5, len(str(len(matrix) - 1)))
     points = []

@@ -12,15 +12,22 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
+from multiprocessing.context import BaseContext
+from typing import Any, TypeAlias
 
 from ..scenario import InputError, Problem
 from .interrupts import critical
-from .worker import RunOutcome, execute_run
+from .worker import RunOutcome, RunTask, execute_run
 
 ENGINES = ("local", "dask")
+
+# on_outcome(task, outcome): called in the calling process as each run finishes
+OnOutcome: TypeAlias = Callable[[RunTask, RunOutcome], None]
+Inflight: TypeAlias = dict["Future[RunOutcome]", RunTask]
 
 # Dask worker settings for runs that hold the GIL for seconds. A worker samples the running
 # task's stack every 10 ms (its profiler) and wakes its event loop every 20 ms (tick) and
@@ -49,12 +56,12 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def died(task, attempts: int, why: str) -> RunOutcome:
+def died(task: RunTask, attempts: int, why: str) -> RunOutcome:
     """The outcome of a run whose worker died ``attempts`` times."""
     return RunOutcome(task.run, False, None, f"WorkerDied: {why} ({attempts} attempts)")
 
 
-def process_context():
+def process_context() -> BaseContext:
     """The start method of local workers: ``forkserver`` where available, else ``spawn``.
 
     Forkserver workers fork from a server that has imported the model once (fast pool
@@ -75,25 +82,27 @@ class LocalEngine:
         max_attempts: Tries of a run whose worker process dies.
     """
 
-    def __init__(self, workers: int | None = None, max_attempts: int = 3):
+    def __init__(self, workers: int | None = None, max_attempts: int = 3) -> None:
         self.workers = workers or default_workers()
         self.max_attempts = max_attempts
         self.context = process_context()
+        self._suspects: set[int] = set()
 
     def __enter__(self) -> LocalEngine:
         """Nothing to open: worker pools are started by ``run``."""
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         """Nothing to close."""
 
-    def run(self, tasks, on_outcome) -> None:
+    def run(self, tasks: Iterable[RunTask], on_outcome: OnOutcome) -> None:
         """Run every task; call ``on_outcome`` for each as it finishes.
 
         An interrupt (KeyboardInterrupt, or SIGTERM turned into one by the sweep) terminates
         the workers at once instead of waiting for their runs to finish.
         """
-        pending, attempts, self._suspects = deque(tasks), {}, set()
+        pending, self._suspects = deque(tasks), set()
+        attempts: dict[int, int] = {}
         while pending:
             pool = ProcessPoolExecutor(self.workers, mp_context=self.context,
                                        initializer=_ignore_interrupts)
@@ -112,9 +121,10 @@ class LocalEngine:
                     self._suspects.add(task.run)
                     pending.appendleft(task)
 
-    def _drain(self, pool, pending: deque, on_outcome) -> list:
+    def _drain(self, pool: ProcessPoolExecutor, pending: deque[RunTask],
+               on_outcome: OnOutcome) -> list[RunTask]:
         """Feed ``pool`` until done or broken; return the tasks lost with a broken pool."""
-        inflight: dict = {}
+        inflight: Inflight = {}
         while pending or inflight:
             try:
                 self._fill(pool, pending, inflight)
@@ -127,7 +137,8 @@ class LocalEngine:
                 on_outcome(inflight.pop(fut), fut.result())
         return []
 
-    def _fill(self, pool, pending: deque, inflight: dict) -> None:
+    def _fill(self, pool: ProcessPoolExecutor, pending: deque[RunTask],
+              inflight: Inflight) -> None:
         """Submit up to one task per worker; a retried task runs alone (to find the culprit)."""
         while pending and len(inflight) < self.workers:
             alone = any(t.run in self._suspects for t in inflight.values())
@@ -138,7 +149,7 @@ class LocalEngine:
                 inflight[fut] = pending.popleft()
 
     @staticmethod
-    def _salvage(inflight: dict, on_outcome) -> list:
+    def _salvage(inflight: Inflight, on_outcome: OnOutcome) -> list[RunTask]:
         """Record the finished runs of a broken pool; return the others (to retry)."""
         lost = []
         for fut, task in inflight.items():
@@ -181,7 +192,7 @@ class DaskEngine:
     """
 
     def __init__(self, scheduler: str | None = None, workers: int | None = None,
-                 max_attempts: int = 3, client=None):
+                 max_attempts: int = 3, client: Any = None) -> None:
         self.scheduler, self.client = scheduler, client
         self.workers = workers or default_workers()
         self.max_attempts = max_attempts
@@ -204,30 +215,30 @@ class DaskEngine:
         self._stack = stack
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         """Close the client and the cluster this engine started."""
         self._active = None
         self._stack.close()
 
-    def run(self, tasks, on_outcome) -> None:
+    def run(self, tasks: Iterable[RunTask], on_outcome: OnOutcome) -> None:
         """Run every task on the cluster; call ``on_outcome`` for each as it finishes."""
         if getattr(self, "_active", None) is not None:
             return self._submit(self._active, tasks, on_outcome)
         with self:
             return self._submit(self._active, tasks, on_outcome)
 
-    def settings(self) -> dict:
+    def settings(self) -> dict[str, Any]:
         """The Dask configuration of a sweep: retries, quiet workers, their start method."""
         import distributed  # noqa: F401 - load its defaults first, or leaving a
         # dask.config.set block with these keys would delete the whole "distributed" section
 
-        settings = {"distributed.scheduler.allowed-failures": self.max_attempts - 1,
-                    **QUIET_WORKERS}
+        settings: dict[str, Any] = {
+            "distributed.scheduler.allowed-failures": self.max_attempts - 1, **QUIET_WORKERS}
         if process_context().get_start_method() == "forkserver":
             settings["distributed.worker.multiprocessing-method"] = "forkserver"
         return settings
 
-    def _connect(self):
+    def _connect(self) -> Any:
         """A client of the given scheduler or of a new loopback LocalCluster."""
         from distributed import Client, LocalCluster
 
@@ -238,18 +249,18 @@ class DaskEngine:
         client = Client(cluster)
         return _Owned(client, cluster)
 
-    def _submit(self, client, tasks, on_outcome) -> None:
+    def _submit(self, client: Any, tasks: Iterable[RunTask], on_outcome: OnOutcome) -> None:
         """Submit every task and collect the outcomes as they complete."""
         from distributed import as_completed
         from distributed.scheduler import KilledWorker
 
-        tasks = list(tasks)
-        if not tasks:
+        todo = list(tasks)
+        if not todo:
             return
         token = os.urandom(4).hex()
-        futures = client.map(execute_run, tasks, key=[f"sim-run-{t.run}-{token}" for t in tasks],
+        futures = client.map(execute_run, todo, key=[f"sim-run-{t.run}-{token}" for t in todo],
                              pure=False)
-        by_key = {f.key: t for f, t in zip(futures, tasks)}
+        by_key = {f.key: t for f, t in zip(futures, todo)}
         for fut in as_completed(futures):
             task = by_key[fut.key]
             try:
@@ -260,7 +271,7 @@ class DaskEngine:
             fut.release()
 
 
-def connect(address: str):
+def connect(address: str) -> Any:
     """A client of the Dask scheduler at ``address``; ``InputError`` if none answers."""
     from distributed import Client
 
@@ -277,19 +288,19 @@ def connect(address: str):
 class _Owned:
     """A client together with the LocalCluster it owns (both closed on exit)."""
 
-    def __init__(self, client, cluster):
+    def __init__(self, client: Any, cluster: Any) -> None:
         self.client, self.cluster = client, cluster
 
-    def __enter__(self):
+    def __enter__(self) -> Any:
         return self.client
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.client.close()
         self.cluster.close()
 
 
 def make_engine(name: str, workers: int | None = None, scheduler: str | None = None,
-                max_attempts: int = 3, client=None):
+                max_attempts: int = 3, client: Any = None) -> LocalEngine | DaskEngine:
     """The engine called ``name`` ("local" or "dask")."""
     if name == "dask":
         return DaskEngine(scheduler, workers, max_attempts, client)

@@ -11,6 +11,7 @@ import ast
 import multiprocessing
 import sys
 from pathlib import Path
+from types import FrameType, ModuleType
 
 
 class MissingMainGuard(RuntimeError):
@@ -44,9 +45,9 @@ def check_main_guard() -> None:
                                f"imported; {GUARD_HELP}")
 
 
-def _main_line(main) -> int | None:
+def _main_line(main: ModuleType | None) -> int | None:
     """The line of the main script's top-level code that is running now, if any."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         if frame.f_code.co_name == "<module>" and frame.f_globals is vars(main):
             return frame.f_lineno

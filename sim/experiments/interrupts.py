@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
+from types import FrameType
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -20,7 +22,7 @@ class _State:
     pending: int | None = None
 
 
-def _handler(signum, frame) -> None:
+def _handler(signum: int, frame: FrameType | None) -> None:
     """Raise KeyboardInterrupt now, or at the end of the critical block."""
     if _State.depth:
         _State.pending = signum
@@ -29,7 +31,7 @@ def _handler(signum, frame) -> None:
 
 
 @contextmanager
-def critical():
+def critical() -> Iterator[None]:
     """A block that an interrupt does not cut short (it is raised when the block ends)."""
     _State.depth += 1
     try:
@@ -42,7 +44,7 @@ def critical():
 
 
 @contextmanager
-def interrupts_as_keyboard_interrupt():
+def interrupts_as_keyboard_interrupt() -> Iterator[None]:
     """Within the block, SIGINT and SIGTERM raise KeyboardInterrupt (main thread only)."""
     if threading.current_thread() is not threading.main_thread():
         yield

@@ -6,9 +6,10 @@ path, the bad value and what is allowed, instead of failing somewhere inside the
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..scenario import InputError, Problem
 from ..scenario.errors import fmt_path
@@ -64,7 +65,7 @@ class Manifest(_Loose):
     runs: list[ManifestRun]
 
 
-def check_manifest(data, path: str) -> None:
+def check_manifest(data: Any, path: str) -> None:
     """Raise ``InputError`` (field path, bad value, what is allowed) unless ``data`` fits."""
     if isinstance(data, dict) and "layout" not in data and "runs" in data:
         msg = ("written by an older loyaltysim (runs/variant=NAME/ layout, which Hive readers "
@@ -83,6 +84,6 @@ def check_manifest(data, path: str) -> None:
         raise InputError(path, problems) from None
 
 
-def _shown(err: dict) -> bool:
+def _shown(err: ErrorDetails) -> bool:
     """Whether to show the bad value (scalars only: a whole damaged block is not helpful)."""
     return "input" in err and not isinstance(err["input"], (dict, list))

@@ -14,11 +14,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..scenario import InputError, Problem
+from .calibration_schema import Observed
 
 MAX_PROBLEMS = 10
 
 
-def read_observed(path: Path, spec, cal_file: str, lines: dict,
+def read_observed(path: Path, spec: Observed, cal_file: str, lines: dict,
                   horizon: int | None = None) -> pd.DataFrame:
     """``period`` and ``value`` columns of the observed CSV, sorted by period.
 
@@ -37,7 +38,8 @@ def read_observed(path: Path, spec, cal_file: str, lines: dict,
                                             lines.get(("observed", "file")), spec.file, True)])
     header, rows = _read_rows(path)
     cols = _columns(path, header, spec)
-    problems, records = [], []
+    problems: list[Problem] = []
+    records: list[tuple[int | None, float, int]] = []
     for line, row in rows:
         found = _row_problems(row, line, header, cols, spec, horizon)
         problems += found
@@ -63,7 +65,7 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return [c.strip() for c in rows[0][1]], rows[1:]
 
 
-def _columns(path: Path, header: list[str], spec) -> tuple[int, int]:
+def _columns(path: Path, header: list[str], spec: Observed) -> tuple[int, int]:
     """Positions of the period and value columns in the header."""
     missing = [c for c in (spec.period, spec.value) if c not in header]
     if missing:
@@ -72,8 +74,8 @@ def _columns(path: Path, header: list[str], spec) -> tuple[int, int]:
     return header.index(spec.period), header.index(spec.value)
 
 
-def _row_problems(row: list[str], line: int, header: list[str], cols: tuple[int, int], spec,
-                  horizon: int | None) -> list[Problem]:
+def _row_problems(row: list[str], line: int, header: list[str], cols: tuple[int, int],
+                  spec: Observed, horizon: int | None) -> list[Problem]:
     """What is wrong with one data row (empty if nothing)."""
     if len(row) != len(header):
         msg = (f"{len(row)} field{'s' * (len(row) != 1)}, but the header has {len(header)} "
@@ -110,7 +112,8 @@ def _finite(text: str) -> bool:
         return False
 
 
-def _frame(path: Path, records: list[tuple[int, float, int]], spec) -> pd.DataFrame:
+def _frame(path: Path, records: list[tuple[int | None, float, int]],
+           spec: Observed) -> pd.DataFrame:
     """The observations as a frame; refuses an empty curve and repeated periods."""
     out = pd.DataFrame(records, columns=["period", "value", "line"])
     if out.empty:

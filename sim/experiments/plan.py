@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,10 +19,11 @@ import yaml
 from ..scenario import InputError, Problem, Scenario, read_yaml, validate
 from ..scenario.errors import fmt_path
 from ..scenario.loader import apply_override, check_memory, load_document
+from .calibration_schema import Calibration
 from .designs import Point, expand
 from .limits import check_limits
 from .manifest import LAYOUT
-from .schema import Experiment
+from .schema import Experiment, Overrides
 from .seeds import run_seed
 from .store import PARTITION
 from .worker import RunTask
@@ -62,7 +64,8 @@ class Plan:
 
     def tasks(self) -> list[RunTask]:
         """Every run: variant-major, replications inner; seeds from the root seed."""
-        exp, out = self.experiment, []
+        exp = self.experiment
+        out: list[RunTask] = []
         for i, point in enumerate(self.points):
             data = self.scenario(point)
             for r in range(exp.replications):
@@ -90,22 +93,22 @@ def run_file(variant: str, index: int, replication: int) -> str:
     return f"runs/{PARTITION}={index}/v{index:05d}-r{replication:04d}.parquet"
 
 
-def overrides(point: Point):
+def overrides(point: Point) -> Iterator[tuple[tuple, str]]:
     """``(experiment location, "path=VALUE")`` for each of a point's overrides."""
     for k, (path, value) in enumerate(point.overrides):
         if path:
             yield point.origin + ("overrides", path), f"{path}={dump(value)}"
         else:
-            yield point.origin + ("overrides", k), value
+            yield point.origin + ("overrides", k), str(value)  # already "path=VALUE" text
 
 
-def dump(value) -> str:
+def dump(value: object) -> str:
     """A value as YAML text for an override."""
     text = yaml.safe_dump(value, default_flow_style=True, width=10**9)
     return text.removesuffix("\n...\n").strip()
 
 
-def load_plan(path) -> Plan:
+def load_plan(path: str | Path) -> Plan:
     """Read and validate an experiment file and everything it refers to."""
     file = str(path)
     exp, raw, lines = load_document(file, Experiment, "an experiment")
@@ -120,7 +123,7 @@ def load_plan(path) -> Plan:
     return plan
 
 
-def _base(exp: Experiment, file: str, lines: dict) -> dict:
+def _base(exp: Experiment | Calibration, file: str, lines: dict) -> dict:
     """The base scenario's data with the experiment's overrides, validated.
 
     The scenario is expanded with every default first, so overrides and factors can address
@@ -145,7 +148,7 @@ def _base(exp: Experiment, file: str, lines: dict) -> dict:
                                         p.has_value) for p in e.problems]) from None
 
 
-def _items(ovr):
+def _items(ovr: Overrides) -> list[tuple[str, object]]:
     """Both override forms as ``(path, value)`` / ``("", text)`` pairs."""
     return list(ovr.items()) if isinstance(ovr, dict) else [("", t) for t in ovr]
 
@@ -213,7 +216,7 @@ def _factor_loc(plan: Plan, loc: tuple) -> tuple:
     return ("design", "factors", paths.index(loc[2]), "path") if loc[2] in paths else loc
 
 
-def _line(lines: dict, loc: tuple):
+def _line(lines: dict, loc: tuple) -> int | None:
     """Line of ``loc`` or of its nearest parent in the experiment file."""
     for k in range(len(loc), -1, -1):
         if lines.get(tuple(loc[:k])):

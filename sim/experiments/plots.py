@@ -9,12 +9,14 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from numpy.typing import ArrayLike  # noqa: E402
 
 LABELS = {"retention_rate": "retention rate", "market_share": "market share",
           "cumulative_profit": "cumulative profit"}
 
 
-def _save(fig, path: Path) -> None:
+def _save(fig: Figure, path: Path) -> None:
     """Save and close a figure (written to a temporary name, then moved in place)."""
     tmp = path.with_name(f".tmp-{path.name}")
     fig.savefig(tmp, dpi=110, bbox_inches="tight")
@@ -65,7 +67,8 @@ def plot_sensitivity(sens: pd.DataFrame, path: Path) -> None:
     _save(fig, path)
 
 
-def plot_fit(periods, observed, simulated, path: Path, title: str) -> None:
+def plot_fit(periods: ArrayLike, observed: ArrayLike, simulated: ArrayLike, path: Path,
+             title: str) -> None:
     """Observed vs simulated curve of a calibration."""
     fig, ax = plt.subplots(figsize=(6.5, 4))
     ax.plot(periods, observed, "o", ms=3.5, label="observed")

@@ -37,7 +37,7 @@ SUMMARIES = {"retention": "mean retention_rate over the horizon",
 MAX_PLOTTED_VARIANTS = 12
 
 
-def make_report(out, plots: bool = True) -> str:
+def make_report(out: str | Path, plots: bool = True) -> str:
     """Write the report of sweep folder ``out``; return its text (``report.md``).
 
     The report is built in a temporary folder that then replaces ``report/`` whole, so no
@@ -166,7 +166,8 @@ def comparison(summary: pd.DataFrame, order: list[str], paired: bool) -> pd.Data
     return out.sort_values(["output", "firm", "variant"]).reset_index(drop=True)
 
 
-def _difference(g: pd.DataFrame, base: pd.DataFrame, col: str, paired: bool):
+def _difference(g: pd.DataFrame, base: pd.DataFrame, col: str,
+                paired: bool) -> tuple[float, float, float]:
     """Mean difference ``g - base`` of ``col`` with a 95% interval."""
     from scipy import stats
 
@@ -212,7 +213,7 @@ def sensitivity(summary: pd.DataFrame, manifest: dict) -> pd.DataFrame | None:
     return out[["output", "firm", *[c for c in out.columns if c not in ("output", "firm")]]]
 
 
-def render(manifest: dict, counts: str, comp: pd.DataFrame, sens) -> str:
+def render(manifest: dict, counts: str, comp: pd.DataFrame, sens: pd.DataFrame | None) -> str:
     """The report as Markdown text."""
     lines = [f"# {manifest['experiment']['name']}", "",
              f"{counts}; {manifest['replications']} replications per variant; "
@@ -236,6 +237,6 @@ def _table(df: pd.DataFrame) -> str:
     return "\n".join([head, *body])
 
 
-def _fmt(x) -> str:
+def _fmt(x: object) -> str:
     """Numbers to 4 significant digits; everything else as text."""
     return f"{x:.4g}" if isinstance(x, (float, np.floating)) else str(x)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 CSV_DIGITS = 6
 
 
-def round_significant(values, digits: int = CSV_DIGITS) -> np.ndarray:
+def round_significant(values: ArrayLike, digits: int = CSV_DIGITS) -> np.ndarray:
     """``values`` rounded to ``digits`` significant digits (zeros, NaN and inf unchanged).
 
     Args:

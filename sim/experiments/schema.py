@@ -12,8 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..config import Block as Strict
 from ..metrics import COLUMNS
-from ..scenario.schema import Strict
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.,+=-]*$"
 Overrides = list[str] | dict[str, Any]

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 
-def sobol_indices(problem: dict, y, second_order: bool = False, seed: int = 0,
+def sobol_indices(problem: dict, y: ArrayLike, second_order: bool = False, seed: int = 0,
                   resamples: int = 1000) -> pd.DataFrame:
     """Sobol first-order and total indices of output ``y`` with 95% bootstrap intervals.
 
@@ -32,7 +33,7 @@ def sobol_indices(problem: dict, y, second_order: bool = False, seed: int = 0,
                          "ST": res["ST"], "ST_conf": res["ST_conf"]})
 
 
-def morris_indices(problem: dict, x, y, levels: int, seed: int = 0,
+def morris_indices(problem: dict, x: ArrayLike, y: ArrayLike, levels: int, seed: int = 0,
                    resamples: int = 1000) -> pd.DataFrame:
     """Morris elementary-effect statistics of output ``y`` with 95% bootstrap intervals.
 

@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -51,7 +52,7 @@ def current_umask() -> int:
     return mask
 
 
-def atomic_write(path: Path, write) -> None:
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Call ``write(tmp_path)`` then move the temporary file to ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=path.suffix, dir=path.parent)
@@ -129,7 +130,7 @@ def check_run_files(out: Path, manifest: dict) -> list[str]:
     return ok
 
 
-def load_results(out, columns=None) -> pd.DataFrame:
+def load_results(out: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
     """All completed runs of a sweep as one table (with a ``variant`` column), in run order.
 
     Args:

@@ -11,9 +11,12 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 import yaml
 from tqdm import tqdm
@@ -34,6 +37,7 @@ from .store import (
     write_run,
     write_text,
 )
+from .worker import RunOutcome, RunTask
 
 FLUSH_SECONDS = 2.0
 
@@ -59,10 +63,10 @@ class SweepSummary:
     seconds: float
 
 
-def run_sweep(plan: Plan, out, *, engine: str = "local", workers: int | None = None,
+def run_sweep(plan: Plan, out: str | Path, *, engine: str = "local", workers: int | None = None,
               scheduler: str | None = None, resume: bool = False, force: bool = False,
               progress: bool | None = None, max_attempts: int = 3,
-              client=None) -> SweepSummary:
+              client: Any = None) -> SweepSummary:
     """Run every run of ``plan`` not yet in ``out``; see ``docs/experiments.md``.
 
     Nothing is written until the folder is known to be usable and the engine is connected.
@@ -163,7 +167,8 @@ class Cleanup:
     def __enter__(self) -> Cleanup:
         return self
 
-    def __exit__(self, kind, exc, tb) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
         if kind is None or done_files(self.out):  # finished runs are kept for --resume
             return
         if not self.existed:
@@ -198,7 +203,8 @@ def prepare(out: Path, plan: Plan, resume: bool, force: bool = False) -> dict | 
     return old
 
 
-def new_manifest(plan: Plan, tasks, engine: str, old: dict | None, done: set) -> dict:
+def new_manifest(plan: Plan, tasks: Iterable[RunTask], engine: str, old: dict | None,
+                 done: set) -> dict:
     """The manifest at the start of a (resumed) sweep; runs on disk are ``ok``."""
     previous = {r["file"]: r for r in (old or {}).get("runs", [])}
     exp = plan.experiment
@@ -240,10 +246,11 @@ class Recorder:
         self.last = 0.0
         self.flush()
 
-    def __call__(self, task, outcome) -> None:
+    def __call__(self, task: RunTask, outcome: RunOutcome) -> None:
         """Record one finished run."""
         entry = self.runs[task.run]
         if outcome.ok:
+            assert outcome.data is not None  # a finished run carries its trajectories
             write_run(self.out, task.file, outcome.data)
         entry.update(status="ok" if outcome.ok else "failed", error=outcome.error,
                      seconds=round(outcome.seconds, 3),

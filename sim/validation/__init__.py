@@ -7,6 +7,7 @@ use (``run.py`` starts fast).
 """
 
 import importlib
+from typing import Any
 
 _EXPORTS = {"Criterion": ".base", "Outcome": ".base", "Pattern": ".base",
             "patterns": ".registry", "Report": ".runner", "validate": ".runner"}
@@ -14,7 +15,7 @@ _EXPORTS = {"Criterion": ".base", "Outcome": ".base", "Pattern": ".base",
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     """Import the public names lazily (PEP 562)."""
     if name in _EXPORTS:
         return getattr(importlib.import_module(_EXPORTS[name], __name__), name)

@@ -52,7 +52,8 @@ def measure(name: str, seed: int, quick: bool) -> dict:
 
 def check(seed: int, quick: bool) -> Outcome:
     """Both variants with ``seed``."""
-    values, passed = {}, {}
+    values: dict[str, float] = {}
+    passed: dict[str, bool] = {}
     for name in VARIANTS:
         m = measure(name, seed, quick)
         values |= {f"{name}_{k}": v for k, v in m.items()}

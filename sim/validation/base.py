@@ -11,8 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+
+# progress(done, total), called as tasks finish
+Progress = Callable[[int, int], None]
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 VALIDATION_SCENARIOS = SCENARIOS / "validation"
@@ -49,7 +53,7 @@ class Outcome:
     seed: int
     passed: dict[str, bool]
     values: dict[str, float]
-    data: object = None
+    data: Any = None
 
     @property
     def all_passed(self) -> bool:
@@ -82,5 +86,5 @@ class Pattern:
     check: Callable[[int, bool], Outcome]
     plot: Callable[[list[Outcome], Path], list[Path]] = field(repr=False)
     scenario: Path | None = None
-    measure: Callable[[pd.DataFrame, object], tuple[dict, dict]] | None = field(
+    measure: Callable[[pd.DataFrame, Any], tuple[dict[str, bool], dict[str, float]]] | None = field(
         default=None, repr=False)

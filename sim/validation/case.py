@@ -38,22 +38,21 @@ CRITERIA = (
 )
 
 
-def measure(traj: pd.DataFrame) -> tuple[dict, dict]:
+def measure(traj: pd.DataFrame) -> tuple[dict[str, bool], dict[str, float]]:
     """Criteria and values from one run's trajectories."""
-    wide = traj.pivot(index="period", columns="firm")
-    horizon = len(wide)
-    early = wide["won_back"].iloc[:EARLY].sum()
-    late_churn = wide["churn_rate"].iloc[horizon // 2:].mean()
-    cum = wide["cumulative_profit"]
+    early = _by_firm(traj, "won_back").iloc[:EARLY].sum()
+    churn = _by_firm(traj, "churn_rate")
+    late_churn = churn.iloc[len(churn) // 2:].mean()
+    cum = _by_firm(traj, "cumulative_profit")
     lead = cum[REL] - cum[PROMO]
     crossing = _crossing(lead)
-    svc = wide["service_mean"]
+    svc = _by_firm(traj, "service_mean")
     fall = svc.iloc[0] - svc.min()
     tot = traj.groupby("firm")[["lost_won_price", "tenure_lost_won_price",
                                 "lost_won_relationship", "tenure_lost_won_relationship"]].sum()
-    price_life = tot.loc[PROMO, "tenure_lost_won_price"] / max(tot.loc[PROMO, "lost_won_price"], 1)
-    rel_life = (tot.loc[REL, "tenure_lost_won_relationship"]
-                / max(tot.loc[REL, "lost_won_relationship"], 1))
+    price_won, rel_won = tot["lost_won_price"][PROMO], tot["lost_won_relationship"][REL]
+    price_life = tot["tenure_lost_won_price"][PROMO] / max(price_won, 1)
+    rel_life = tot["tenure_lost_won_relationship"][REL] / max(rel_won, 1)
     values = {
         "won_back_early_eaton": float(early[PROMO]), "won_back_early_nanyuan": float(early[REL]),
         "late_churn_eaton": float(late_churn[PROMO]), "late_churn_nanyuan": float(late_churn[REL]),
@@ -62,19 +61,22 @@ def measure(traj: pd.DataFrame) -> tuple[dict, dict]:
         "crossing_period": float(crossing), "service_fall_eaton": float(fall[PROMO]),
         "service_fall_nanyuan": float(fall[REL]),
         "second_life_price": float(price_life), "second_life_relationship": float(rel_life),
-        "price_won_lost": float(tot.loc[PROMO, "lost_won_price"]),
-        "relationship_won_lost": float(tot.loc[REL, "lost_won_relationship"]),
+        "price_won_lost": float(price_won),
+        "relationship_won_lost": float(rel_won),
     }
     passed = {
         "early_rebound": early[PROMO] > early[REL],
         "late_churn": late_churn[REL] < late_churn[PROMO],
         "profit_crossing": bool((lead < 0).any() and lead.iloc[-1] > 0),
         "service_falls": fall[PROMO] >= SERVICE_DROP and fall[PROMO] > fall[REL],
-        "second_lifetime": (tot.loc[PROMO, "lost_won_price"] > 0
-                            and tot.loc[REL, "lost_won_relationship"] > 0
-                            and price_life < rel_life),
+        "second_lifetime": price_won > 0 and rel_won > 0 and price_life < rel_life,
     }
     return {k: bool(v) for k, v in passed.items()}, values
+
+
+def _by_firm(traj: pd.DataFrame, col: str) -> pd.DataFrame:
+    """Column ``col`` of the trajectories, one column per firm, indexed by period."""
+    return traj.pivot(index="period", columns="firm", values=col)
 
 
 def _crossing(lead: pd.Series) -> float:

@@ -5,15 +5,20 @@ Exit status 0 only if every pattern passes on at least 90% of the seeds, 1 other
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..scenario import InputError
 from ..scenario.errors import Problem
 
+if TYPE_CHECKING:
+    from ..cli import Command, Subparsers
 
-def add_commands(subparsers) -> dict:
+
+def add_commands(subparsers: Subparsers) -> dict[str, Command]:
     """Register ``validate`` on the ``run.py`` subparsers."""
     v = subparsers.add_parser("validate", help="check that the model reproduces the published "
                               "patterns over many seeds (docs/validation.md)")
@@ -39,7 +44,7 @@ def add_commands(subparsers) -> dict:
     return {"validate": cmd_validate, "scale": cmd_scale}
 
 
-def cmd_scale(args, argv) -> int:
+def cmd_scale(args: argparse.Namespace, argv: list[str]) -> int:
     """Compare agent counts; 0 if every size agrees with the largest, 1 otherwise."""
     from ..scenario import load_scenario
     from .scale import PROFIT_TOL, SHARE_TOL, scale_check, summarise, text
@@ -70,7 +75,7 @@ def cmd_scale(args, argv) -> int:
     return 0 if ok else 1
 
 
-def cmd_validate(args, argv) -> int:
+def cmd_validate(args: argparse.Namespace, argv: list[str]) -> int:
     """Run the validation suite, print and write its table; 0 if every pattern passes."""
     from .registry import by_key, patterns
     from .report import text_table, verdict, write

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..complaints import Complaints
 from ..constants import (
     ACTIVE,
     CP_FAST,
@@ -29,7 +30,7 @@ from ..constants import (
     INC_ENCOUNTER,
 )
 from ..model import Market
-from ..scenario import load_scenario
+from ..scenario import Scenario, load_scenario
 from .base import VALIDATION_SCENARIOS, Criterion, Outcome, Pattern
 from .plotting import new_figure, save
 
@@ -45,7 +46,7 @@ CRITERIA = (
 )
 
 
-def problems(model, t: int) -> list[pd.DataFrame]:
+def problems(model: Market, t: int) -> list[pd.DataFrame]:
     """Customers who had a service failure at each firm in period ``t`` (just stepped)."""
     c, out = model.customers, []
     for f in range(len(model.firms)):
@@ -62,16 +63,17 @@ def follow(seed: int, quick: bool) -> pd.DataFrame:
     return follow_scenario(load_scenario(SCENARIO), seed)
 
 
-def lodged_at(model) -> np.ndarray:
+def lodged_at(model: Market) -> np.ndarray:
     """Period each customer's pending complaint to each firm was lodged (-1: none), (F, N)."""
     book = model.mechanism("complaints")
+    assert isinstance(book, Complaints)
     out = np.full(model.customers.status.shape, -1, np.int64)
     for f in range(len(model.firms)):
         out[f, book.ids[f]] = book.lodged[f]
     return out
 
 
-def settle(df: pd.DataFrame, model, lodged: np.ndarray) -> None:
+def settle(df: pd.DataFrame, model: Market, lodged: np.ndarray) -> None:
     """Record the first outcome of each followed complaint that has one by now."""
     waiting = (df["state"] == CP_PENDING).to_numpy()
     if not waiting.any():
@@ -83,7 +85,7 @@ def settle(df: pd.DataFrame, model, lodged: np.ndarray) -> None:
     df.loc[waiting, "state"] = state
 
 
-def follow_scenario(sc, seed: int) -> pd.DataFrame:
+def follow_scenario(sc: Scenario, seed: int) -> pd.DataFrame:
     """Run scenario ``sc`` and return one row per problem with its outcome and retention."""
     model = Market(sc, seed=seed)
     c, rows, horizon = model.customers, [], sc.horizon

@@ -49,7 +49,8 @@ def _window(r: np.ndarray, span: tuple[int, int]) -> float:
 
 def check(seed: int, quick: bool) -> Outcome:
     """Run both cohorts with ``seed`` (runs are small: same size when quick)."""
-    values, data = {}, {}
+    values: dict[str, float] = {}
+    data: dict[str, dict] = {}
     for name in ("mixed", "uniform"):
         alive = cohort(name, seed)
         r = alive[1:] / np.maximum(alive[:-1], 1)

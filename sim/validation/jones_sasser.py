@@ -48,7 +48,7 @@ CRITERIA = (
               "distance of mean retention to the competitive market's",
               f"fall >= {DROP}; distance smaller than before"),
 )
-def curve(model, firm: str, t0: int) -> pd.DataFrame:
+def curve(model: Market, firm: str, t0: int) -> pd.DataFrame:
     """Step ``model`` to ``t0``, snapshot ``firm``'s customers, step ``HORIZON`` more, bin."""
     while model.t < t0:
         model.step()

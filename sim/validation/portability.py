@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..api import run
-from ..scenario import load_scenario
+from ..scenario import Scenario, load_scenario
 from .base import SCENARIOS, Criterion, Outcome, Pattern
 from .plotting import new_figure, save
 
@@ -36,7 +36,7 @@ CRITERIA = (
 )
 
 
-def event_period(scenario) -> int:
+def event_period(scenario: Scenario) -> int:
     """Period of the first event of the scenario's timeline (the switching-cost drop)."""
     return min(int(e.at) for e in scenario.events)
 

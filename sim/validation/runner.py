@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.context import BaseContext
 
 import pandas as pd
 
-from .base import Outcome, Pattern
+from .base import Outcome, Pattern, Progress
 from .registry import KNOWN_GAPS, by_key
 
 PASS_SHARE = 0.9
@@ -75,7 +76,7 @@ def _task(key: str, seed: int, quick: bool, keep_data: bool) -> Outcome:
     return out
 
 
-def _context():
+def _context() -> BaseContext:
     """The sweeps' start method: forkserver (model preloaded) where available, else spawn.
 
     Plain fork copies a process that may already run threads (a Dask client, a notebook
@@ -87,7 +88,7 @@ def _context():
 
 
 def validate(patterns: list[Pattern], seeds: list[int], quick: bool = False,
-             workers: int = 2, progress=None) -> Report:
+             workers: int = 2, progress: Progress | None = None) -> Report:
     """Check ``patterns`` on every seed.
 
     Args:

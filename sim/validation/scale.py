@@ -10,6 +10,7 @@ runs holds. Sizes agree when every firm's mean cumulative profit is within ``PRO
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ import pandas as pd
 from ..api import run
 from ..output import LATE_WINDOW
 from ..scenario import load_scenario
+from .base import Progress
 from .registry import patterns
 
 PROFIT_TOL, SHARE_TOL = 0.10, 0.03
@@ -56,8 +58,9 @@ def one_run(task: Task) -> list[dict]:
     return rows
 
 
-def scale_check(file: str, agents: list[int], seeds: list[int], overrides=(),
-                periods: int | None = None, workers: int = 2, progress=None) -> pd.DataFrame:
+def scale_check(file: str, agents: list[int], seeds: list[int],
+                overrides: Sequence[str] = (), periods: int | None = None, workers: int = 2,
+                progress: Progress | None = None) -> pd.DataFrame:
     """Every (agent count, seed) run of ``file``; one row per run and firm."""
     tasks = [Task(str(file), tuple(overrides), n, s, periods) for n in agents for s in seeds]
     # largest runs first: the pool finishes sooner
