@@ -120,7 +120,7 @@ class Customers:
             self.price_sensitivity[sub] = lognormal(rng, s.price_sensitivity, sub.size)
             w = np.array([getattr(s.weights, d) for d in DIMENSIONS])
             self.weights[:, sub] = (w / w.sum())[:, None]
-            self.need_prob[sub] = s.need_prob
+            self.need_prob[sub] = need_probs(rng, s.need_prob, s.need_shape, sub.size)
             self.outside_utility[sub] = s.outside_utility
 
     def clear(self, ids: np.ndarray) -> None:
@@ -245,6 +245,22 @@ class Customers:
                 "complaint": COMPLAINT_STATES[self.complaint[f, i]],
             }
         return out
+
+
+def need_probs(rng: np.random.Generator, mean: float, shape: float | None,
+               size: int) -> np.ndarray:
+    """Each customer's chance per period of needing the service (ODD 2.1).
+
+    Without ``shape`` everyone has ``mean``. With it, purchases follow a Poisson process whose
+    rate varies as a gamma with that shape (the NBD's heterogeneity, Ehrenberg 1959):
+    lambda_i = lambda_bar G_i, G_i ~ Gamma(shape, 1 / shape), lambda_bar = -ln(1 - mean), and
+    nu_i = 1 - exp(-lambda_i), the chance of at least one purchase occasion in a period.
+    """
+    if shape is None:
+        return np.full(size, mean, F32)
+    rate = -np.log1p(-min(mean, 0.999))
+    g = rng.gamma(shape, 1 / shape, size)
+    return (-np.expm1(-rate * g)).astype(F32)
 
 
 def lognormal(rng: np.random.Generator, spread: Any, size: int) -> np.ndarray:

@@ -44,6 +44,7 @@ def _turnover_on(sc: Any) -> bool:
 # schedule order: within a phase, mechanisms run in this order
 REGISTRY: tuple[Entry, ...] = (
     Entry("events", "sim.events:Timeline", lambda sc: True),
+    Entry("arrivals", "sim.arrivals:Arrivals", lambda sc: sc.params.arrivals.enabled),
     Entry("awareness", "sim.awareness:Awareness", lambda sc: sc.params.awareness.enabled),
     Entry("wom", "sim.wom:WordOfMouth", lambda sc: sc.params.wom.enabled),
     Entry("referrals", "sim.referrals:Referrals", lambda sc: sc.params.referrals.enabled),
@@ -53,6 +54,7 @@ REGISTRY: tuple[Entry, ...] = (
           lambda sc: sc.params.loyalty_types.enabled),
     Entry("turnover", "sim.turnover:Turnover", _turnover_on),
     Entry("cohorts", "sim.cohorts:Cohorts", lambda sc: sc.params.cohorts.enabled),
+    Entry("dropout", "sim.dropout:Dropout", lambda sc: sc.params.dropout.enabled),
 )
 
 

@@ -31,6 +31,8 @@ COLUMNS = (
     "members", "member_revenue_share", "surveys", "pdca_dimension",
     *(f"loyal_{k}" for k in LOYALTY_TYPES), *(f"lost_loyal_{k}" for k in LOYALTY_TYPES),
     "clv_mean", "clv_realised", "exited", "entered", "out_of_market", "events",
+    # staggered acquisition and dropout (ODD 7.21-7.22)
+    "arrived", "dropped_out",
 )
 
 # The core's columns that count customers, purchases or contacts. The model counts agents; the

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..arrivals import ArrivalParams
 from ..awareness import AwarenessParams
 from ..bonds import BondParams
 from ..choice import ChoiceParams
@@ -19,6 +20,7 @@ from ..cohorts import CohortParams
 from ..complaints import ComplaintParams
 from ..config import MAX_PERIODS, MAX_SPAN, Block, Positive, Unit
 from ..contagion import ContagionParams
+from ..dropout import DropoutParams
 from ..experience import ExperienceParams
 from ..loyalty_types import LoyaltyTypeParams
 from ..network import NetworkParams
@@ -93,7 +95,11 @@ class Segment(Strict):
     share: Annotated[float, Field(gt=0.0, le=1.0)]
     price_sensitivity: Spread = Spread()
     weights: Weights = Weights()
-    need_prob: Annotated[float, Field(gt=0.0, le=1.0)] = 0.25
+    need_prob: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+        0.25, description="mean chance per period of needing the service")
+    need_shape: float | None = Field(
+        None, gt=0.0, le=1e4, description="gamma shape of the purchase rate within the segment "
+        "(smaller = more unequal; ODD 2.1); null = every customer of the segment alike")
     outside_utility: float = Field(0.0, ge=-50, le=50)
 
 
@@ -201,6 +207,8 @@ class Params(Strict):
     awareness: AwarenessParams = AwarenessParams()
     contagion: ContagionParams = ContagionParams()
     referrals: ReferralParams = ReferralParams()
+    dropout: DropoutParams = DropoutParams()
+    arrivals: ArrivalParams = ArrivalParams()
     complaints: ComplaintParams = ComplaintParams()
     loyalty_types: LoyaltyTypeParams = LoyaltyTypeParams()
     turnover: TurnoverParams = TurnoverParams()
