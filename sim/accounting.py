@@ -13,7 +13,6 @@ unit_margin = (revenue - n_served (c_var + sum_d c_d s_fd)) / n_served
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from .step import Books
@@ -60,4 +59,4 @@ def settle(firm: Firm, served_agents: int, paid_by_agents: float) -> Books:
 
 def columns(books: Books) -> dict[str, float]:
     """The accounting columns of a trajectory row."""
-    return asdict(books)
+    return dict(vars(books))  # a flat dataclass: a copy of its fields (asdict is slower)

@@ -38,6 +38,8 @@ def reasons(c: Customers, f: int, ids: np.ndarray, price_led: np.ndarray, t: int
 
 def lose(c: Customers, f: int, ids: np.ndarray, why: np.ndarray, t: int) -> Losses:
     """Mark customers ``ids`` lost to firm ``f``; count by reason and by acquisition channel."""
+    if ids.size == 0:
+        return Losses()
     ch = c.channel[f, ids]
     c.status[f, ids] = LOST
     c.lost_since[f, ids] = t

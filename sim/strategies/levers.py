@@ -41,8 +41,10 @@ class Activity:
 
     def clear(self) -> None:
         """Start a new period."""
-        for f in fields(self):
-            setattr(self, f.name, f.default)
+        vars(self).update(_ACTIVITY_START)
+
+
+_ACTIVITY_START = {f.name: f.default for f in fields(Activity)}
 
 
 @dataclass(frozen=True)
