@@ -15,7 +15,9 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import solara
 
@@ -23,7 +25,7 @@ from ..scenario import load_scenario
 from .classroom import NO_COMPARISON, Classroom, scenario_files
 from .components import PANELS, TABS, board, captions
 from .i18n import name, tr
-from .levers import grid_step, levers_for
+from .levers import Lever, grid_step, levers_for
 from .live import WINBACK
 from .ui import CSS, slider
 
@@ -46,7 +48,7 @@ def first_scenario() -> str:
     return next((f for f in files if f.endswith(DEFAULT_CASE)), files[0])
 
 
-def default_comparison(levers) -> tuple[str, str]:
+def default_comparison(levers: Iterable[Lever]) -> tuple[str, str]:
     """Setting B by default: the first general discount switched off, else no comparison."""
     for lever in levers:
         if lever.label.endswith("general discount"):
@@ -54,7 +56,7 @@ def default_comparison(levers) -> tuple[str, str]:
     return NO_COMPARISON, "0"
 
 
-def defaults(path: str) -> dict:
+def defaults(path: str) -> dict[str, Any]:
     """The set-up of a fresh session on ``path``: Classroom keyword arguments."""
     scenario = load_scenario(path)
     levers = levers_for(scenario)
@@ -67,7 +69,7 @@ def defaults(path: str) -> dict:
 case = solara.reactive(first_scenario())
 lang = solara.reactive("en")
 setup = solara.reactive(defaults(first_scenario()))
-model = solara.reactive(None)  # each session builds its own market (``current``)
+model: solara.Reactive[Classroom | None] = solara.reactive(None)  # each session its own market
 tick = solara.reactive(0)
 playing = solara.reactive(False)
 tab = solara.reactive(0)
@@ -115,13 +117,13 @@ def play_loop() -> None:
 
 
 @solara.component
-def Layout(children=()):
+def Layout(children: Iterable[solara.Element] = ()) -> solara.Element:
     """No app bar or Solara sidebar: the page uses the whole projector."""
     return solara.Column(children=list(children), style={"padding": "0", "gap": "0"})
 
 
 @solara.component
-def Controls():
+def Controls() -> None:
     """Case, language, Reset / Play / Step and the period counter."""
     tick.value  # noqa: B018 - a component redraws only for the state it reads
     files = scenario_files(scenario_folder())
@@ -143,14 +145,14 @@ def Controls():
 
 
 @solara.component
-def LiveLevers():
+def LiveLevers() -> None:
     """Price, service budget and win-back offer of each firm, acting from the next period."""
     tick.value  # noqa: B018 - redraw with the running market's values
     a = current().a
     nm = {f.fid: name(f.name, lang.value) for f in a.market.firms}
 
-    def setter(key, words=None):
-        def on_value(v):
+    def setter(key: str, words: dict[str, str] | None = None) -> Callable[[Any], None]:
+        def on_value(v: Any) -> None:
             if words:
                 v = next(k for k, w in words.items() if w == v)
             with lock:
@@ -166,19 +168,19 @@ def LiveLevers():
                    lang.value, firm="").lstrip(": ：")
         if lv.what == "winback":
             words = {w: tr(f"wb_{w}", lang.value) for w in WINBACK}
-            solara.Select(label, value=words[lv.value], values=list(words.values()),
+            solara.Select(label, value=words[str(lv.value)], values=list(words.values()),
                           on_value=setter(lv.key, words))
         else:
-            slider(label, lv.value, lv.lo, lv.hi, lv.step, setter(lv.key))
+            slider(label, float(lv.value), lv.lo, lv.hi, lv.step, setter(lv.key))
 
 
 @solara.component
-def SetupLevers():
+def SetupLevers() -> None:
     """Seed, agents, setting B and the set-up levers (apply on Reset)."""
     values = setup.value
     levers = solara.use_memo(lambda: levers_for(load_scenario(case.value)), [case.value])
 
-    def put(key):
+    def put(key: str) -> Callable[[Any], None]:
         return lambda v: setup.set({**setup.value, key: v})
 
     with solara.Details(tr("setup", lang.value)):
@@ -200,7 +202,7 @@ def SetupLevers():
 
 
 @solara.component
-def Page():
+def Page() -> None:
     """The dashboard: controls and levers on the left, named tabs of charts on the right."""
     tick.value  # noqa: B018 - redraw after every step
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
@@ -226,6 +228,6 @@ def Page():
 
 
 @solara.component
-def Panel(k: int, model: Classroom, lang: str, steps: int, version: int):
+def Panel(k: int, model: Classroom, lang: str, steps: int, version: int) -> None:
     """Tab ``k`` (its own component: tabs use different hooks; redrawn on every change)."""
     PANELS[k](model, lang)

@@ -8,7 +8,9 @@ from overridden scenarios, exactly as ``python run.py run --set ...`` would buil
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import mesa
 import numpy as np
@@ -19,7 +21,7 @@ from ..metrics import COLUMNS
 from ..model import Market
 from ..scenario import load_scenario
 from . import live
-from .levers import levers_for, overrides_for
+from .levers import Lever, Value, levers_for, overrides_for
 
 NO_COMPARISON = "none"
 FOLLOW_SAMPLE = 200  # customers recorded every period for "follow a customer"
@@ -36,10 +38,12 @@ class Setting:
         follow: Extra customer indices to record besides the automatic sample.
     """
 
-    def __init__(self, path: str, overrides: list[str], seed: int, customers=None, follow=()):
+    def __init__(self, path: str, overrides: list[str], seed: int, customers: int | None = None,
+                 follow: Iterable[int] = ()) -> None:
         self.overrides = list(overrides)
         scenario = load_scenario(path, self.overrides, customers)
         n = scenario.market.customers
+        assert n is not None  # filled in by the schema's validator
         sample = np.linspace(0, n - 1, min(FOLLOW_SAMPLE, n)).astype(int).tolist()
         wanted = sorted(set(sample) | {int(i) for i in follow if 0 <= int(i) < n})
         self.market = Market(scenario, seed=seed, follow=wanted)
@@ -52,7 +56,7 @@ class Setting:
         """The live levers at their current values."""
         return live.levers(self.market)
 
-    def set_live(self, key: str, value) -> None:
+    def set_live(self, key: str, value: object) -> None:
         """Apply a live lever from the next period on (ValueError if out of bounds)."""
         lever = next((lv for lv in self.live_levers() if lv.key == key), None)
         if lever is None:
@@ -96,8 +100,9 @@ class Classroom(mesa.Model):
             requires the catch-all to be named ``kwargs``).
     """
 
-    def __init__(self, case: str = "", seed="1", customers: int = 0, follow="auto",
-                 compare_lever: str = NO_COMPARISON, compare_value="0", **kwargs):
+    def __init__(self, case: str = "", seed: object = "1", customers: int = 0,
+                 follow: object = "auto", compare_lever: str = NO_COMPARISON,
+                 compare_value: object = "0", **kwargs: Any) -> None:
         if not case:
             raise ValueError("Classroom needs the scenario file (case=...)")
         self.notes: list[str] = []
@@ -115,14 +120,14 @@ class Classroom(mesa.Model):
         self.a = Setting(case, overrides_for(self.levers, self.values), self.seed_value,
                          size, extra)
         self.compare = self._comparison(compare_lever, compare_value)
-        self.b = None
+        self.b: Setting | None = None
         if self.compare:
             values = {**self.values, self.compare[0].key: self.compare[1]}
             self.b = Setting(case, overrides_for(self.levers, values), self.seed_value,
                              size, extra)
         self.running = True
 
-    def _parse_seed(self, seed, path) -> int:
+    def _parse_seed(self, seed: object, path: str) -> int:
         """An integer seed; anything else falls back to the scenario's seed, with a note."""
         try:
             value = int(str(seed).strip())
@@ -134,7 +139,7 @@ class Classroom(mesa.Model):
             self.notes.append(f"seed {seed!r} is not a whole number >= 0; using {fallback}")
             return fallback
 
-    def _parse_follow(self, text) -> int | None:
+    def _parse_follow(self, text: object) -> int | None:
         """The customer id to follow, or None to let the app pick."""
         text = str(text).strip().lower()
         if text in ("", "auto"):
@@ -144,7 +149,7 @@ class Classroom(mesa.Model):
         self.notes.append(f"customer {text!r} is not a whole number; the app picks one")
         return None
 
-    def _comparison(self, label: str, raw):
+    def _comparison(self, label: str, raw: object) -> tuple[Lever, Value] | None:
         """(lever, value) for setting B, or None when there is no comparison."""
         if label == NO_COMPARISON:
             return None

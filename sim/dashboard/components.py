@@ -6,6 +6,9 @@ per step, and only the open tab is drawn at all. Charts are SVG text (``svg``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import solara
 
 from . import cases, export, figures, markers, story
@@ -17,12 +20,12 @@ TABS = ("tab_market", "tab_trap", "tab_loyalty", "tab_compare", "tab_customer", 
         "tab_export")
 
 
-def names(model: Classroom, lang: str) -> dict:
+def names(model: Classroom, lang: str) -> dict[str, str]:
     """Firm id -> display name in ``lang``."""
     return {f.fid: name(f.name, lang) for f in model.a.market.firms}
 
 
-def context(model: Classroom, lang: str) -> dict:
+def context(model: Classroom, lang: str) -> dict[str, Any]:
     """What most charts need: frame, names, x label, x range and the story markers."""
     df = model.a.frame()
     return {"df": df, "names": names(model, lang), "lang": lang,
@@ -30,13 +33,16 @@ def context(model: Classroom, lang: str) -> dict:
             "xlim": (0, model.a.market.spec.horizon - 1), "marks": markers.find(df)}
 
 
-def _memo(model: Classroom, lang: str, key: str, build):
+T = TypeVar("T")
+
+
+def _memo(model: Classroom, lang: str, key: str, build: Callable[[], T]) -> T:
     return solara.use_memo(build, [id(model), model.steps, lang, key])
 
 
 def market_tab(model: Classroom, lang: str) -> None:
     """The four main charts: share, churn, cumulative profit, trust and satisfaction."""
-    def build():
+    def build() -> list[tuple[str, str]]:
         c = context(model, lang)
         kw = {"names": c["names"], "marks": c["marks"], "xlim": c["xlim"], "lang": lang}
         return [("share", figures.lines(c["df"], "market_share", tr("share", lang),
@@ -55,7 +61,7 @@ def market_tab(model: Classroom, lang: str) -> None:
 
 def trap_tab(model: Classroom, lang: str) -> None:
     """Service level, margin and service budget of each firm: the mechanism of the trap."""
-    def build():
+    def build() -> list[str]:
         c = context(model, lang)
         return figures.trap(c["df"], c["xlabel"], c["names"], c["marks"], c["xlim"], lang)
     with solara.Div(classes=["dash-grid"]):
@@ -65,7 +71,7 @@ def trap_tab(model: Classroom, lang: str) -> None:
 
 def loyalty_tab(model: Classroom, lang: str) -> None:
     """Dick & Basu composition per firm and customers lost by reason."""
-    def build():
+    def build() -> list[str]:
         c = context(model, lang)
         out = figures.loyalty(c["df"], c["xlabel"], c["names"], lang) \
             if "loyal_true" in c["df"].columns else []
@@ -82,7 +88,7 @@ def compare_tab(model: Classroom, lang: str) -> None:
         return
     md(tr("b_desc", lang, what=model.describe_b(), seed=model.seed_value))
 
-    def build():
+    def build() -> list[str]:
         frames = {tag: s.frame() for tag, s in model.settings}
         xl = period_word(model.period, lang)
         return [figures.compare(frames, xl, names(model, lang), k, lang) for k in range(4)]

@@ -9,16 +9,21 @@ from __future__ import annotations
 import io
 import shlex
 import zipfile
+from typing import TYPE_CHECKING
 
+import pandas as pd
 import yaml
 
 from ..palette import color
+
+if TYPE_CHECKING:
+    from .classroom import Classroom, Setting
 
 CHARTS = (("market_share", "Market share (%)", 100, 4), ("churn_rate", "Churn (%)", 100, 8),
           ("cumulative_profit", "Cumulative profit", 1, 1), ("trust_mean", "Trust", 1, 1))
 
 
-def scenario_yaml(setting) -> str:
+def scenario_yaml(setting: Setting) -> str:
     """The scenario that reproduces ``setting`` (a ``classroom.Setting``), as YAML text."""
     data = setting.market.spec.model_dump(mode="json")
     data["seed"] = setting.seed
@@ -32,7 +37,7 @@ def scenario_yaml(setting) -> str:
     return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
-def command(path: str, setting, horizon: int | None = None) -> str:
+def command(path: str, setting: Setting, horizon: int | None = None) -> str:
     """The command line that reproduces ``setting`` (without live changes: see the YAML)."""
     parts = ["python", "run.py", "run", path, "--seed", str(setting.seed),
              "--customers", str(setting.market.spec.market.customers)]
@@ -43,12 +48,13 @@ def command(path: str, setting, horizon: int | None = None) -> str:
     return shlex.join(parts)
 
 
-def csv(setting) -> str:
+def csv(setting: Setting) -> str:
     """The trajectories so far as CSV text."""
     return setting.frame().to_csv(index=False)
 
 
-def png(df, col: str, title: str, scale: float, smooth: int, names: dict, xlabel: str) -> bytes:
+def png(df: pd.DataFrame, col: str, title: str, scale: float, smooth: int, names: dict,
+        xlabel: str) -> bytes:
     """One chart as PNG bytes (matplotlib, the palette's colours; imported here, not at start)."""
     import matplotlib
 
@@ -68,7 +74,7 @@ def png(df, col: str, title: str, scale: float, smooth: int, names: dict, xlabel
     return buf.getvalue()
 
 
-def bundle(model) -> bytes:
+def bundle(model: Classroom) -> bytes:
     """A zip of the run of ``model`` (a ``Classroom``): PNGs, CSV, command.txt, scenario.yaml."""
     a = model.a
     df, names = a.frame(), {f.fid: f.name for f in a.market.firms}

@@ -6,10 +6,18 @@ colour everywhere, and story markers (``markers``) are drawn as numbered dashed 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+import pandas as pd
+
 from ..constants import REASONS
 from ..palette import MARKER, color
 from .i18n import tr
+from .markers import Marker
 from .svg import Chart, Series, bars, render, stacked
+
+# firm id -> display name (None: the ids)
+Names = dict[str, str] | None
 
 LOYALTY = (("loyal_true", "true loyalty", "#009E73"), ("loyal_spurious", "spurious", "#E69F00"),
            ("loyal_latent", "latent", "#56B4E9"), ("loyal_none", "no loyalty", "#BBBBBB"))
@@ -17,27 +25,31 @@ TRAP = (("service_mean", "service", "#444444", False),
         ("margin_share", "margin", None, False), ("budget_service", "budget", None, True))
 
 
-def _firms(df, names):
+def _firms(df: pd.DataFrame, names: Names) -> list[tuple[int, str, str, pd.DataFrame]]:
     """[(k, firm id, display name, rows)] in the model's order."""
     if df.empty:
         return []
-    return [(k, fid, (names or {}).get(fid, fid), g)
-            for k, (fid, g) in enumerate(df.groupby("firm", sort=False))]
+    out = []
+    for k, (key, g) in enumerate(df.groupby("firm", sort=False)):
+        fid = str(key)  # firm ids are text
+        out.append((k, fid, (names or {}).get(fid, fid), g))
+    return out
 
 
-def _y(g, col: str, scale: float = 1.0, smooth: int = 1) -> list:
+def _y(g: pd.DataFrame, col: str, scale: float = 1.0, smooth: int = 1) -> list:
     """Column ``col`` of ``g`` scaled and (optionally) smoothed by a trailing mean."""
     y = g[col].astype(float) * scale
     return (y.rolling(smooth, min_periods=1).mean() if smooth > 1 else y).tolist()
 
 
-def vlines(marks) -> list[tuple]:
+def vlines(marks: Iterable[Marker]) -> list[tuple]:
     """Chart vlines for story markers: [(period, colour, "1"), ...]."""
     return [(m.period, MARKER, str(k + 1)) for k, m in enumerate(marks)]
 
 
-def lines(df, col: str, title: str, ylabel: str, xlabel: str, smooth: int = 1, names=None,
-          scale: float = 1.0, marks=(), xlim=None, lang: str = "en") -> str:
+def lines(df: pd.DataFrame, col: str, title: str, ylabel: str, xlabel: str, smooth: int = 1,
+          names: Names = None, scale: float = 1.0, marks: Iterable[Marker] = (),
+          xlim: tuple | None = None, lang: str = "en") -> str:
     """One line per firm of column ``col`` (scaled, smoothed), with the story markers."""
     out = [Series(g["period"].tolist(), _y(g, col, scale, smooth), name, color(k))
            for k, _, name, g in _firms(df, names)]
@@ -45,7 +57,8 @@ def lines(df, col: str, title: str, ylabel: str, xlabel: str, smooth: int = 1, n
                   hint=tr("hint", lang))
 
 
-def trust_satisfaction(df, xlabel: str, names=None, marks=(), xlim=None,
+def trust_satisfaction(df: pd.DataFrame, xlabel: str, names: Names = None,
+                       marks: Iterable[Marker] = (), xlim: tuple | None = None,
                        lang: str = "en") -> str:
     """Trust (solid) and satisfaction (dashed) of each firm's active customers."""
     out = []
@@ -58,7 +71,8 @@ def trust_satisfaction(df, xlabel: str, names=None, marks=(), xlim=None,
     return render(chart, out, hint=tr("hint", lang))
 
 
-def trap(df, xlabel: str, names=None, marks=(), xlim=None, lang: str = "en") -> list[str]:
+def trap(df: pd.DataFrame, xlabel: str, names: Names = None, marks: Iterable[Marker] = (),
+         xlim: tuple | None = None, lang: str = "en") -> list[str]:
     """Per firm: service level, unit margin as a share of price, and service budget allowed."""
     charts = []
     for k, _, name, g in _firms(df, names):
@@ -73,7 +87,7 @@ def trap(df, xlabel: str, names=None, marks=(), xlim=None, lang: str = "en") -> 
     return charts
 
 
-def loyalty(df, xlabel: str, names=None, lang: str = "en") -> list[str]:
+def loyalty(df: pd.DataFrame, xlabel: str, names: Names = None, lang: str = "en") -> list[str]:
     """Dick & Basu loyalty composition of each firm's customers, one stacked chart per firm."""
     present = [t for t in LOYALTY if t[0] in df.columns]
     return [stacked(Chart(tr("loyalty_title", lang, firm=name), xlabel, tr("active", lang)),
@@ -82,7 +96,7 @@ def loyalty(df, xlabel: str, names=None, lang: str = "en") -> list[str]:
             for _, _, name, g in _firms(df, names)]
 
 
-def lost_by_reason(df, names=None, lang: str = "en") -> str:
+def lost_by_reason(df: pd.DataFrame, names: Names = None, lang: str = "en") -> str:
     """Customers lost so far by reason (Keaveney), one bar per firm and reason."""
     reasons = [r for r in REASONS if f"lost_{r}" in df.columns]
     groups = [(name, color(k), [float(g[f"lost_{r}"].sum()) for r in reasons])
@@ -96,7 +110,8 @@ COMPARE = (("market_share", "share", 100, 4), ("cumulative_profit", "cumprofit",
            ("churn_rate", "churn", 100, 8), ("trust_mean", "trust_only", 1, 1))
 
 
-def compare(frames: dict, xlabel: str, names=None, k: int = 0, lang: str = "en") -> str:
+def compare(frames: dict[str, pd.DataFrame], xlabel: str, names: Names = None, k: int = 0,
+            lang: str = "en") -> str:
     """Measure ``k`` of ``COMPARE``: setting A (solid) against setting B (dashed)."""
     col, key, scale, smooth = COMPARE[k]
     title = tr(key, lang) if key != "trust_only" else tr("trust", lang).split(" (")[0]

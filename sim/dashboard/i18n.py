@@ -96,7 +96,7 @@ NAMES = {"Nanyuan Hotel": "南苑酒店", "Eaton Hotel": "伊顿酒店", "Nanyua
          "Eaton": "伊顿", "Nanyuan vs Eaton": "南苑 vs 伊顿", "yuan": "元"}
 
 
-def tr(key: str, lang: str = "en", **kw) -> str:
+def tr(key: str, lang: str = "en", **kw: object) -> str:
     """The text ``key`` in ``lang`` ("en" or "zh"), formatted with ``kw``."""
     en, zh = TEXT.get(key, (key, key))
     text = zh if lang == "zh" else en

@@ -11,10 +11,19 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ..constants import STRUCTURAL_BONDS
 
+if TYPE_CHECKING:
+    from ..scenario import Scenario
+    from ..scenario.schema import Firm
+    from ..strategies import complaint_handling, price_promotion, relationship, service
+    from ..strategies.base import StrategyConfig
+
 OFF = 20_000  # the latest start a scenario allows (horizon <= 20,000): the lever's "off"
+
+Value: TypeAlias = float | int | bool
 
 
 @dataclass(frozen=True)
@@ -35,18 +44,18 @@ class Lever:
     key: str
     label: str
     kind: str
-    value: float | int | bool
+    value: Value
     lo: float = 0.0
     hi: float = 1.0
     step: float = 0.01
-    to_overrides: Callable[[object], list[str]] = lambda v: []
+    to_overrides: Callable[[Value], list[str]] = lambda v: []
 
-    def overrides(self, value) -> list[str]:
+    def overrides(self, value: object) -> list[str]:
         """Override strings for ``value``; none when it equals the scenario's own value."""
-        value = self.coerce(value)
-        return [] if value == self.value else self.to_overrides(value)
+        typed = self.coerce(value)
+        return [] if typed == self.value else self.to_overrides(typed)
 
-    def coerce(self, value):
+    def coerce(self, value: Any) -> Value:
         """``value`` as this lever's type (bools from checkboxes, numbers from sliders)."""
         if self.kind == "bool":
             return bool(value)
@@ -54,7 +63,7 @@ class Lever:
             return int(round(float(value)))
         return round(float(value), 6)
 
-    def control(self) -> dict:
+    def control(self) -> dict[str, Any]:
         """The Mesa ``model_params`` entry for this lever."""
         if self.kind == "bool":
             return {"type": "Checkbox", "value": self.value, "label": self.label}
@@ -63,22 +72,22 @@ class Lever:
                 "min": self.lo, "max": self.hi, "step": self.step}
 
 
-def levers_for(scenario) -> list[Lever]:
+def levers_for(scenario: Scenario) -> list[Lever]:
     """Every lever that applies to ``scenario``: per firm first, then the market's."""
-    out = []
+    out: list[Lever] = []
     for firm in scenario.firms:
         out += firm_levers(firm)
     return out + market_levers(scenario)
 
 
-def firm_levers(firm) -> list[Lever]:
+def firm_levers(firm: Firm) -> list[Lever]:
     """Price and one lever per strategy the firm runs (where a lever applies)."""
     name, base = firm.name or firm.id, f"firms.{firm.id}"
     p = float(firm.price)
     step = grid_step(p, 1.5 * p)
     out = [Lever(f"{firm.id}__price", f"{name}: list price", "float", p,
                  step * round(0.5 * p / step), step * round(1.5 * p / step), step,
-                 lambda v, b=base: [f"{b}.price={v}"])]
+                 lambda v: [f"{base}.price={v}"])]
     for k, cfg in enumerate(firm.strategies):
         builder = STRATEGY_LEVERS.get(cfg.type)
         lever = builder(cfg, f"{base}.strategies.{k}", f"{firm.id}__s{k}", name) \
@@ -88,61 +97,66 @@ def firm_levers(firm) -> list[Lever]:
     return out
 
 
-def _price_promotion(cfg, path, key, name) -> Lever:
+def _price_promotion(cfg: price_promotion.Config, path: str, key: str, name: str) -> Lever:
     """Discount depth; 0 switches the promotion off (the schema needs a discount above 0)."""
     what = "general discount" if cfg.target == "all" else "win-back offer discount"
 
-    def to_overrides(v, path=path):
+    def to_overrides(v: Value) -> list[str]:
         return [f"{path}.start={OFF}"] if v <= 0 else [f"{path}.discount={v}"]
 
     return Lever(key, f"{name}: {what}", "float", float(cfg.discount), 0.0, 0.8, 0.05,
                  to_overrides)
 
 
-def _relationship(cfg, path, key, name) -> Lever:
+def _relationship(cfg: relationship.Config, path: str, key: str, name: str) -> Lever:
     """Contacts per period with lost (or current) customers."""
     who = "lost" if cfg.target == "lost" else "current"
     hi = max(4 * cfg.contacts, 100)
     return Lever(key, f"{name}: contacts with {who} customers / period", "int",
                  int(cfg.contacts), 0, int(hi), int(grid_step(cfg.contacts, hi, 1)),
-                 lambda v, path=path: [f"{path}.contacts={v}"])
+                 lambda v: [f"{path}.contacts={v}"])
 
 
-def _service(cfg, path, key, name) -> Lever:
+def _service(cfg: service.Config, path: str, key: str, name: str) -> Lever:
     """Total service spend per period, split over the dimensions as the scenario splits it."""
     spend = {d: float(getattr(cfg.spend, d)) for d in ("value", "system", "people")}
     total = sum(spend.values())
     shares = {d: (s / total if total else 1 / 3) for d, s in spend.items()}
     hi = nice(3 * total) if total else 30_000.0
 
-    def to_overrides(v, path=path):
+    def to_overrides(v: Value) -> list[str]:
         return [f"{path}.spend.{d}={round(v * s, 2)}" for d, s in shares.items()]
 
     return Lever(key, f"{name}: service spend / period", "float", total, 0.0, hi,
                  grid_step(total, hi), to_overrides)
 
 
-def _complaints(cfg, path, key, name) -> Lever:
+def _complaints(cfg: complaint_handling.Config, path: str, key: str, name: str) -> Lever:
     """Complaint handling speed: complaints answered per period (a longer queue waits longer)."""
     hi = max(4 * cfg.capacity, 50)
     return Lever(key, f"{name}: complaints answered / period (speed)", "int", int(cfg.capacity),
                  0, int(hi), int(grid_step(cfg.capacity, hi, 1)),
-                 lambda v, path=path: [f"{path}.capacity={v}"])
+                 lambda v: [f"{path}.capacity={v}"])
 
 
-def _switch(label: str):
+# builder(strategy config, its override path, lever key, firm name) -> the lever
+Builder: TypeAlias = Callable[[Any, str, str, str], Lever]
+
+
+def _switch(label: str) -> Builder:
     """A builder for an on/off switch of any strategy type (off = never in force)."""
-    def build(cfg, path, key, name) -> Lever:
+    def build(cfg: StrategyConfig, path: str, key: str, name: str) -> Lever:
         on = cfg.start < OFF
+        start = cfg.start
 
-        def to_overrides(v, path=path, start=cfg.start):
+        def to_overrides(v: Value) -> list[str]:
             return [f"{path}.start={start if v else OFF}"]
 
         return Lever(key, f"{name}: {label}", "bool", on, to_overrides=to_overrides)
     return build
 
 
-STRATEGY_LEVERS = {
+STRATEGY_LEVERS: dict[str, Builder] = {
     "price_promotion": _price_promotion,
     "relationship_investment": _relationship,
     "service_investment": _service,
@@ -151,17 +165,17 @@ STRATEGY_LEVERS = {
 }
 
 
-def market_levers(scenario) -> list[Lever]:
+def market_levers(scenario: Scenario) -> list[Lever]:
     """Switching cost (structural bonds, stay premium), price sensitivity, word of mouth."""
     segs = [(k, float(s.price_sensitivity.mean)) for k, s in enumerate(scenario.market.segments)]
     bonds = [(f.id, b, float(getattr(f.bonds, b))) for f in scenario.firms
              for b in STRUCTURAL_BONDS]
 
-    def sensitivity(v):
+    def sensitivity(v: Value) -> list[str]:
         return [f"market.segments.{k}.price_sensitivity.mean={round(m * v, 4)}"
                 for k, m in segs]
 
-    def structural(v):
+    def structural(v: Value) -> list[str]:
         return [f"firms.{fid}.bonds.{b}={round(min(1.0, x * v), 4)}" for fid, b, x in bonds
                 if x > 0]
 
@@ -205,13 +219,13 @@ def grid_step(value: float, hi: float, least: float = 0.0) -> float:
     return float(least or value or 1.0)
 
 
-def overrides_for(levers: list[Lever], values: dict) -> list[str]:
+def overrides_for(levers: list[Lever], values: dict[str, Any]) -> list[str]:
     """Override strings for the lever ``values`` (keyed by ``Lever.key``; others ignored).
 
     A key the scenario file leaves to its default is fine: ``apply_override`` creates the
     missing blocks.
     """
-    out = []
+    out: list[str] = []
     for lever in levers:
         if lever.key in values:
             out += lever.overrides(values[lever.key])

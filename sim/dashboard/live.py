@@ -19,10 +19,16 @@ Only the public parts of the core are used: ``Market.spec``, ``Market.firms``, a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ..scenario.events import SetEvent
 from ..strategies import REGISTRY, build
 from .levers import grid_step, nice
+
+if TYPE_CHECKING:
+    from ..firm import Firm
+    from ..model import Market
+    from ..strategies import Strategy
 
 WINBACK = ("price", "contact", "both", "none")
 KINDS = {"price": ("price_promotion", "lost"), "contact": ("relationship_investment", "lost")}
@@ -59,7 +65,7 @@ class LiveLever:
         """Unique key, e.g. ``eaton__price``."""
         return f"{self.firm}__{self.what}"
 
-    def check(self, value) -> float | str:
+    def check(self, value: Any) -> float | str:
         """``value`` if it is allowed, else ValueError (every input goes through here)."""
         if self.what == "winback":
             if value not in WINBACK:
@@ -71,26 +77,28 @@ class LiveLever:
         return x
 
 
-def _in_force(firm, t: int, type_: str, target: str | None = None) -> list:
+def _in_force(firm: Firm, t: int, type_: str,
+              target: str | None = None) -> list[Strategy[Any]]:
     return [s for s in firm.strategies if s.cfg.type == type_ and s.cfg.in_force(t)
             and (target is None or getattr(s.cfg, "target", None) == target)]
 
 
-def budget(firm, t: int) -> float:
+def budget(firm: Firm, t: int) -> float:
     """Service spend per period the firm plans now (before any budget cut)."""
     return sum(sum(s.cfg.spend.model_dump().values())
                for s in _in_force(firm, t, "service_investment"))
 
 
-def winback(firm, t: int) -> str:
+def winback(firm: Firm, t: int) -> str:
     """Which win-back offers the firm makes now: one of ``WINBACK``."""
     on = [k for k, (type_, target) in KINDS.items() if _in_force(firm, t, type_, target)]
     return "both" if len(on) == 2 else on[0] if on else "none"
 
 
-def levers(market) -> list[LiveLever]:
+def levers(market: Market) -> list[LiveLever]:
     """The live levers of every firm, at their current values (three per firm)."""
-    out, t = [], market.t
+    out: list[LiveLever] = []
+    t = market.t
     for firm in market.firms:
         base = float(firm.cfg.price)
         step = grid_step(base, base * 1.5)
@@ -104,26 +112,26 @@ def levers(market) -> list[LiveLever]:
     return out
 
 
-def apply(market, lever: LiveLever, value) -> None:
+def apply(market: Market, lever: LiveLever, value: object) -> None:
     """Make ``lever`` take ``value`` from the current period on (bounds-checked)."""
-    value = lever.check(value)
+    checked = lever.check(value)
     firm = next(f for f in market.firms if f.fid == lever.firm)
-    if lever.what == "price":
-        _price(market, firm, value)
-    elif lever.what == "budget":
-        _budget(market, firm, value)
+    if isinstance(checked, str):
+        _winback(market, firm, checked)
+    elif lever.what == "price":
+        _price(market, firm, checked)
     else:
-        _winback(market, firm, value)
+        _budget(market, firm, checked)
 
 
-def _price(market, firm, value: float) -> None:
+def _price(market: Market, firm: Firm, value: float) -> None:
     ev = SetEvent(type="set", at=market.t, target=f"firms.{firm.fid}.price", value=value,
                   note="live lever")
     market.spec.events.append(ev)
     firm.price = float(value)
 
 
-def _budget(market, firm, total: float) -> None:
+def _budget(market: Market, firm: Firm, total: float) -> None:
     for s in _in_force(firm, market.t, "service_investment"):
         spend = s.cfg.spend.model_dump()
         old = sum(spend.values())
@@ -131,7 +139,7 @@ def _budget(market, firm, total: float) -> None:
         s.cfg.spend = type(s.cfg.spend)(**{d: round(total * sh, 2) for d, sh in shares.items()})
 
 
-def _winback(market, firm, choice: str) -> None:
+def _winback(market: Market, firm: Firm, choice: str) -> None:
     t = market.t
     for kind, (type_, target) in KINDS.items():
         want = choice in (kind, "both")
@@ -143,7 +151,7 @@ def _winback(market, firm, choice: str) -> None:
             _start(firm, kind, t)
 
 
-def _end(firm, s, t: int) -> None:
+def _end(firm: Firm, s: Strategy[Any], t: int) -> None:
     """End strategy ``s`` at ``t`` (drop it if it starts now: it has not acted yet)."""
     specs = firm.cfg.strategies
     if s.cfg.start >= t:
@@ -153,7 +161,7 @@ def _end(firm, s, t: int) -> None:
         s.cfg.end = t
 
 
-def _start(firm, kind: str, t: int) -> None:
+def _start(firm: Firm, kind: str, t: int) -> None:
     """Start a win-back strategy of ``kind``: the firm's last one again, or the default."""
     type_, target = KINDS[kind]
     old = [c for c in firm.cfg.strategies if c.type == type_ and

@@ -13,6 +13,7 @@ Without a budget cut the "trapped" firm is the one leading in share at the start
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import pandas as pd
 
@@ -60,13 +61,13 @@ def find(df: pd.DataFrame) -> list[Marker]:
     cut = _first_cut(df)
     if cut is not None:
         out.append(cut)
-    focus = cut.firm if cut else share.iloc[0].idxmax()
+    focus = cut.firm if cut else cast(str, share.iloc[0].idxmax())  # columns: firm ids
     out += [m for m in (_rebound(share, focus), _overtake(share, focus),
                         _trap(df, focus)) if m is not None]
     return sorted(out, key=lambda m: m.period)
 
 
-def _first_cut(df) -> Marker | None:
+def _first_cut(df: pd.DataFrame) -> Marker | None:
     cuts = df[df["budget_cuts"] > 0]
     if cuts.empty:
         return None
@@ -78,7 +79,7 @@ def _first_cut(df) -> Marker | None:
 
 def _rebound(share: pd.DataFrame, focus: str) -> Marker | None:
     s = share[focus]
-    peak_t = s.idxmax()
+    peak_t = cast(int, s.idxmax())  # index: periods
     after = s.loc[peak_t:]
     if peak_t == s.index[0] or s.iloc[-1] > s.loc[peak_t] - DROP or len(after) < SETTLE:
         return None
@@ -99,7 +100,7 @@ def _overtake(share: pd.DataFrame, focus: str) -> Marker | None:
 
 def _trap(df: pd.DataFrame, focus: str) -> Marker | None:
     cum = df[df["firm"] == focus].set_index("period")["cumulative_profit"]
-    peak_t = cum.idxmax()
+    peak_t = cast(int, cum.idxmax())  # index: periods
     peak = cum.loc[peak_t]
     if peak <= 0 or cum.index[-1] - peak_t < SETTLE or cum.iloc[-1] > peak * (1 - DROP):
         return None

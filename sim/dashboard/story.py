@@ -8,9 +8,13 @@ the record of customer number ``j`` (in sorted order) in period ``t`` is
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..palette import color
 from .svg import Chart, Series, render
+
+if TYPE_CHECKING:
+    from ..model import Market
 
 INCIDENT_TEXT = {"core_failure": "core service failure", "encounter_failure":
                  "service encounter failure", "inconvenience": "inconvenience (turned away)",
@@ -34,7 +38,7 @@ class Event:
     text: str
 
 
-def history(market, i: int) -> list[dict]:
+def history(market: Market, i: int) -> list[dict]:
     """Every recorded period of customer ``i`` (empty if ``i`` is not followed)."""
     ids = sorted(market.followed)
     if i not in ids:
@@ -70,7 +74,7 @@ def events(records: list[dict], names: dict) -> list[Event]:
     return [e for prev, rec in zip(records, records[1:]) for e in changes(prev, rec, names)]
 
 
-def recent_switchers(market, names: dict, limit: int = 8) -> list[tuple[int, Event]]:
+def recent_switchers(market: Market, names: dict, limit: int = 8) -> list[tuple[int, Event]]:
     """Followed customers lost or won back most recently: [(customer id, event)], newest first.
 
     Scans backwards from the last period and stops once ``limit`` customers are found.
@@ -117,7 +121,8 @@ MARK_COLORS = {"lost": "#000000", "won_back": "#009E73", "acquired": "#009E73",
                "offer": "#CC79A7", "incident": "#D55E00"}
 
 
-def _strip(records, story, firms, names, period) -> str:
+def _strip(records: list[dict], story: list[Event], firms: list[str], names: dict,
+           period: str) -> str:
     """One row per firm: a dot for each visit, a glyph for each event."""
     row = {fid: k for k, fid in enumerate(firms)}
     series = []

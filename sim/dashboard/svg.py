@@ -12,8 +12,10 @@ Story markers are numbered badges on the chart; their captions are listed under 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
+from typing import Any, TypeAlias
 
 W, H = 480, 290
 LEFT, RIGHT, TOP, BOTTOM = 58, 16, 46, 70
@@ -100,16 +102,23 @@ def text_width(s: str, size: float) -> float:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(s)) * CHAR * size
 
 
-def _finite(values) -> list[float]:
+# chart units of an x value; of a y value (on the right-hand axis if asked)
+ToX: TypeAlias = Callable[[float], float]
+ToY: TypeAlias = Callable[..., float]
+# (low, high, ticks) of an axis, by right-hand (True) or left (False)
+Axis: TypeAlias = tuple[float, float, Sequence[float]]
+
+
+def _finite(values: Iterable[Any]) -> list[float]:
     return [float(v) for v in values if v is not None and math.isfinite(float(v))]
 
 
-def _range(values, zero: bool) -> tuple[float, float]:
+def _range(values: Iterable[Any], zero: bool) -> tuple[float, float]:
     vals = _finite(values) + ([0.0] if zero else [])
     return (min(vals), max(vals)) if vals else (0.0, 1.0)
 
 
-def _axis(chart: Chart, series: list[Series], right: bool, zero: bool):
+def _axis(chart: Chart, series: list[Series], right: bool, zero: bool) -> Axis:
     """(low, high, ticks) of the left or the right axis."""
     if chart.yticks and not right:
         return -0.6, len(chart.yticks) - 0.4, list(range(len(chart.yticks)))
@@ -129,10 +138,10 @@ def render(chart: Chart, series: list[Series], zero: bool = True, hint: str = ""
     x0, x1 = min(xs), max(max(xs), min(xs) + 1)
     axes = {r: _axis(chart, series, r, zero) for r in (False, True)}
 
-    def px(x):
+    def px(x: float) -> float:
         return LEFT + (x - x0) / (x1 - x0) * pw
 
-    def py(y, right=False):
+    def py(y: float, right: bool = False) -> float:
         lo, hi, _ = axes[right]
         return TOP + ph - (y - lo) / (hi - lo or 1) * ph
 
@@ -152,14 +161,16 @@ def _open(h: int) -> str:
             f"preserveAspectRatio='xMidYMin meet' style='background:white' {FONT}>")
 
 
-def _text(x, y, s, size=NORMAL, anchor="middle", colour="#222", bold=False, rotate=0) -> str:
+def _text(x: float, y: float, s: object, size: float = NORMAL, anchor: str = "middle",
+          colour: str = "#222", bold: bool = False, rotate: float = 0) -> str:
     weight = " font-weight='bold'" if bold else ""
     rot = f" transform='rotate({rotate} {x:.1f} {y:.1f})'" if rotate else ""
     return (f"<text x='{x:.1f}' y='{y:.1f}' font-size='{size}' text-anchor='{anchor}' "
             f"fill='{colour}'{weight}{rot}>{escape(str(s))}</text>")
 
 
-def _grid(axes, px, py, x0, x1, chart, pw, ph, twin) -> list[str]:
+def _grid(axes: dict[bool, Axis], px: ToX, py: ToY, x0: float, x1: float, chart: Chart,
+          pw: float, ph: float, twin: bool) -> list[str]:
     """Frame, grid lines, tick labels and axis labels."""
     out = [f"<rect x='{LEFT}' y='{TOP}' width='{pw}' height='{ph}' fill='none' stroke='#999'/>"]
     for k, t in enumerate(axes[False][2]):
@@ -180,9 +191,10 @@ def _grid(axes, px, py, x0, x1, chart, pw, ph, twin) -> list[str]:
     return out
 
 
-def _vlines(vlines, px, ph) -> list[str]:
+def _vlines(vlines: list, px: ToX, ph: float) -> list[str]:
     """Dashed story lines with a numbered badge; badges that would touch move down a row."""
-    out, taken = [], []
+    out: list[str] = []
+    taken: list[tuple[float, int]] = []
     for x, colour, text in sorted(vlines, key=lambda v: v[0]):
         xp = px(x)
         row = 0
@@ -197,7 +209,7 @@ def _vlines(vlines, px, ph) -> list[str]:
     return out
 
 
-def _draw(s: Series, px, py) -> str:
+def _draw(s: Series, px: ToX, py: ToY) -> str:
     """A polyline (split at gaps) or one glyph per point."""
     pts = [(px(x), py(y)) for x, y in zip(s.x, s.y)
            if y is not None and math.isfinite(float(y))]
@@ -211,9 +223,11 @@ def _draw(s: Series, px, py) -> str:
             f"{dash}/>")
 
 
-def _legend(items, h: int) -> list[str]:
+def _legend(items: list[tuple[str, str, bool, str]], h: int) -> list[str]:
     """Legend entries in rows under the x-axis label."""
-    out, x, y = [], 12, h - BOTTOM + 56
+    out: list[str] = []
+    x: float = 12
+    y = h - BOTTOM + 56
     for label, colour, dash, marker in items:
         width = 30 + text_width(label, SMALL) + 10
         if x + width > W - 4 and x > 12:
@@ -231,7 +245,7 @@ def _legend(items, h: int) -> list[str]:
 
 def legend_rows(labels: list[str]) -> int:
     """How many legend rows ``labels`` take (to size a chart)."""
-    rows, x = 1, 12
+    rows, x = 1, 12.0
     for label in labels:
         width = 30 + text_width(label, SMALL) + 10
         if x + width > W - 4 and x > 12:
@@ -248,10 +262,10 @@ def stacked(chart: Chart, x: list, layers: list[tuple[str, str, list]], hint: st
     ticks = nice_ticks(0.0, max(tops) if tops else 1.0)
     x0, x1 = (min(x), max(max(x), min(x) + 1)) if x else (0, 1)
 
-    def px(v):
+    def px(v: float) -> float:
         return LEFT + (v - x0) / (x1 - x0) * pw
 
-    def py(v, right=False):
+    def py(v: float, right: bool = False) -> float:
         return TOP + ph - v / (ticks[-1] or 1) * ph
 
     out = [_open(h), _text(W / 2, 20, chart.title, BIG, "middle", bold=True)]

@@ -7,6 +7,9 @@ Markdown component fetches KaTeX from a CDN path that the offline assets do not 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import markdown as _markdown
 import solara
 
@@ -61,8 +64,8 @@ def number(x: float) -> str:
     return f"{x:,.2f}".rstrip("0").rstrip(".")
 
 
-def slider(label: str, value: float, lo: float, hi: float, step: float, on_value,
-           integer: bool = False) -> None:
+def slider(label: str, value: float, lo: float, hi: float, step: float,
+           on_value: Callable[[Any], None], integer: bool = False) -> None:
     """A slider whose label shows its value (a thumb label hides the controls below it)."""
     kind = int if integer else float
     solara.v.Slider(v_model=kind(value), on_v_model=lambda v: on_value(kind(v)),
