@@ -9,6 +9,7 @@ Example:
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,8 +39,10 @@ class RunResult:
     model: Market = field(repr=False)
 
 
-def run(scenario, seed: int | None = None, *, overrides=(), customers: int | None = None,
-        periods: int | None = None, follow=(), progress: bool | None = None) -> RunResult:
+def run(scenario: str | Path | Scenario, seed: int | None = None, *,
+        overrides: Sequence[str] = (), customers: int | None = None,
+        periods: int | None = None, follow: Sequence[int] = (),
+        progress: bool | None = None) -> RunResult:
     """Run a scenario (a path or a ``Scenario``) to its horizon.
 
     Args:

@@ -7,10 +7,19 @@ import importlib
 import json
 import os
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeAlias
 
 from .scenario import InputError
 
+if TYPE_CHECKING:
+    from .scenario import Scenario
+
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+
+# A subcommand: function(args, argv) -> exit status; the subparsers it is registered on.
+Command: TypeAlias = Callable[[argparse.Namespace, list[str]], int]
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
@@ -57,7 +66,7 @@ def main(argv=None) -> int:
         return EXIT_INTERNAL
 
 
-def cmd_run(args, argv) -> int:
+def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
     """``run``: validate, run, write outputs, print the summary."""
     from pathlib import Path
 
@@ -75,7 +84,7 @@ def cmd_run(args, argv) -> int:
     return EXIT_OK
 
 
-def parse_follow(text: str, scenario, file: str) -> list[int]:
+def parse_follow(text: str, scenario: Scenario, file: str) -> list[int]:
     """``"3,17"`` -> [3, 17], checked against the market size."""
     from .scenario import Problem
 
@@ -85,13 +94,14 @@ def parse_follow(text: str, scenario, file: str) -> list[int]:
         msg = f"expected integers like 3,17, got {text!r}"
         raise InputError(file, [Problem("--follow", msg)]) from None
     n = scenario.market.customers
+    assert n is not None  # filled in by the schema's validator
     bad = [i for i in ids if not 0 <= i < n]
     if bad:
         raise InputError(file, [Problem("--follow", f"customers are 0..{n - 1}, got {bad}")])
     return ids
 
 
-def cmd_check(args, argv) -> int:
+def cmd_check(args: argparse.Namespace, argv: list[str]) -> int:
     """``check``: validate only."""
     from .scenario import load_scenario
 
@@ -102,7 +112,7 @@ def cmd_check(args, argv) -> int:
     return EXIT_OK
 
 
-def cmd_schema(args, argv) -> int:
+def cmd_schema(args: argparse.Namespace, argv: list[str]) -> int:
     """``schema``: print the JSON Schema of scenario files."""
     from .scenario import Scenario
 
@@ -110,7 +120,7 @@ def cmd_schema(args, argv) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"run": cmd_run, "check": cmd_check, "schema": cmd_schema}
+COMMANDS: dict[str, Command] = {"run": cmd_run, "check": cmd_check, "schema": cmd_schema}
 
 # Modules that add subcommands: each has ``add_commands(subparsers) -> {name: function}``,
 # where function(args, argv) returns an exit status and raises InputError for bad input.

@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import yaml
@@ -18,6 +19,10 @@ import yaml
 from . import __version__
 from .constants import REASONS
 from .plots import plot_all
+
+if TYPE_CHECKING:
+    from .api import RunResult
+    from .scenario import Scenario
 
 # the "late" window of the summary: about a year in the scenario's period unit
 LATE_WINDOW = {"day": 365, "week": 52, "month": 12, "quarter": 4, "year": 3}
@@ -51,7 +56,7 @@ def write_outputs(result, out, argv=None) -> Path:
     return out
 
 
-def units(sc) -> dict:
+def units(sc: Scenario) -> dict[str, Any]:
     """What the numbers of a run's outputs are measured in (``run.json``)."""
     m = sc.market
     return {"population": m.population, "agents": m.customers, "weight": m.weight,
@@ -61,7 +66,7 @@ def units(sc) -> dict:
                       "rates": f"per {sc.period}"}}
 
 
-def summary(result) -> str:
+def summary(result: RunResult) -> str:
     """A short table per firm, and what drove each firm's churn."""
     df, sc = result.trajectories, result.scenario
     h, m, unit = sc.horizon, sc.market, sc.period

@@ -13,6 +13,10 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .scenario import Scenario
 
 FIRMS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B")
 """Firm colours in scenario order."""
@@ -35,7 +39,7 @@ def firm_colors(keys: Iterable[str]) -> dict[str, str]:
     return {key: color(k) for k, key in enumerate(keys)}
 
 
-def scenario_colors(scenario, by: str = "name") -> dict[str, str]:
+def scenario_colors(scenario: Scenario, by: str = "name") -> dict[str, str]:
     """``{firm name: colour}`` (``by="id"``: keyed by firm id) for a loaded scenario."""
     keys = [(f.name or f.id) if by == "name" else f.id for f in scenario.firms]
     return firm_colors(keys)
