@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean dashboard chromium compat
+.PHONY: run test lint typecheck bench clean dashboard chromium compat
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,7 @@ run: $(STAMP)
 
 test: $(STAMP) chromium
 	$(VENV)/bin/ruff check .
+	$(MAKE) --no-print-directory typecheck
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory compat
 
@@ -36,6 +37,10 @@ compat:
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+
+# mypy over sim/ and run.py, configured in pyproject.toml ([tool.mypy])
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
 
 bench: $(STAMP)
 	$(PY) bench/bench_core.py
