@@ -151,3 +151,14 @@ def test_with_dirichlet_degenerate_tables():
     assert table["dirichlet_penetration"].iloc[-1] == 0
     assert np.isnan(table["dirichlet_purchase_frequency"].iloc[-1])
     assert with_dirichlet(brand_table(np.zeros((0, 3)))).empty
+    monopoly = brand_performance(np.array([[1, 0, 3, 2]]))
+    assert monopoly["penetration"].iloc[0] == 0.75
+    assert monopoly[list(DIRICHLET_COLUMNS)].isna().all().all()
+
+
+def test_small_unsigned_counts():
+    """uint8 counts (as the model keeps them) give the same table as int64."""
+    wide = np.array([[200, 0, 255], [255, 3, 0]])
+    pd.testing.assert_frame_equal(brand_table(wide.astype(np.uint8), next_counts=wide),
+                                  brand_table(wide, next_counts=wide))
+    assert brand_table(wide.astype(np.uint8))["scr"].iloc[0] == pytest.approx(455 / 710)

@@ -112,6 +112,8 @@ def test_edge_cases():
             fit_dirichlet(*bad, [0.5, 0.5], [0.3, 0.3])
     with pytest.raises(ValueError, match="no brand"):
         fit_dirichlet(0.5, 2.0, [0.0, 0.0], [0.0, 0.0])
+    with pytest.raises(ValueError, match="no brand"):  # one firm: S is not identified
+        fit_dirichlet(0.5, 2.0, [1.0], [0.5])
 
 
 # --------------------------------------------------------------- the model's own households

@@ -162,7 +162,7 @@ def with_dirichlet(table: pd.DataFrame, *, s_method: SMethod = "nbddirichlet",
 
     Returns:
         A copy of the table with ``DIRICHLET_COLUMNS`` added; all NaN when the category has no
-        buyers or no firm a positive share.
+        buyers or one firm makes every purchase (S is then not identified).
     """
     out = table.copy()
     for col in DIRICHLET_COLUMNS:
@@ -172,8 +172,8 @@ def with_dirichlet(table: pd.DataFrame, *, s_method: SMethod = "nbddirichlet",
     b = float(out["cat_penetration"].iloc[0])
     w = float(out["cat_purchase_frequency"].iloc[0])
     shares = out["market_share"].fillna(0.0).to_numpy(dtype=float)
-    if not (b > 0 and w >= 1 and (shares > 0).any()):
-        return out
+    if not (b > 0 and w >= 1 and ((shares > 0) & (shares < 1 - 1e-9)).any()):
+        return out  # no buyers, or one firm with every purchase: S is not identified
     fit = fit_dirichlet(b, w, shares, out["penetration"].to_numpy(dtype=float),
                         s_method=s_method, max_k=max_k, max_s=max_s)
     pred = fit.predict()

@@ -56,6 +56,7 @@ precision R prints but are not bit-for-bit the same.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -123,8 +124,11 @@ def nbd_k_moments(m: float, variance: float, max_k: float = MAX_K) -> float:
     return float(min(m * m / (variance - m), max_k))
 
 
+@lru_cache(maxsize=64)
 def nbd_pmf(m: float, k: float, tail: float = TAIL) -> tuple[np.ndarray, np.ndarray]:
     """The NBD probabilities ``P(n)`` for ``n = 0 .. n_max`` (tail mass beyond ``n_max`` < tail).
+
+    Cached (fitting S evaluates it for the same M and K many times); the arrays are read-only.
 
     Args:
         m: Mean ``M``.
@@ -137,7 +141,10 @@ def nbd_pmf(m: float, k: float, tail: float = TAIL) -> tuple[np.ndarray, np.ndar
     p = k / (k + m)
     n_max = int(nbinom.isf(tail, k, p)) + 2
     n = np.arange(n_max + 1)
-    return n, nbinom.pmf(n, k, p)
+    pn = nbinom.pmf(n, k, p)
+    n.flags.writeable = False
+    pn.flags.writeable = False
+    return n, pn
 
 
 # ------------------------------------------------------------------ the Dirichlet part
@@ -350,7 +357,11 @@ def fit_dirichlet(cat_penetration: float, cat_purchase_frequency: float, shares:
         max_s: Upper bound of S.
 
     Returns:
-        The fit. Brands with zero share or zero penetration do not inform S.
+        The fit. Brands with zero share, the whole market or zero penetration do not inform S.
+
+    Raises:
+        ValueError: On category measures the NBD cannot describe, or when no brand informs S
+            (e.g. a single firm).
     """
     shares_arr = np.asarray(shares, dtype=float)
     pens = np.asarray(penetrations, dtype=float)
@@ -359,9 +370,11 @@ def fit_dirichlet(cat_penetration: float, cat_purchase_frequency: float, shares:
     m = nbd_m(cat_penetration, cat_purchase_frequency)
     k = (nbd_k(cat_penetration, m, max_k) if cat_variance is None
          else nbd_k_moments(m, cat_variance, max_k))
-    informative = (shares_arr > 0) & (pens > 0) & np.isfinite(pens)
+    # a brand with the whole market has the category's penetration whatever S is
+    informative = (shares_arr > 0) & (shares_arr < 1 - 1e-9) & (pens > 0) & np.isfinite(pens)
     if not informative.any():
-        raise ValueError("no brand with a positive share and penetration to estimate S from")
+        raise ValueError("no brand with a share in (0, 1) and a positive penetration to "
+                         "estimate S from")
     s, s_by_brand, used = _fit_s(m, k, shares_arr, pens, informative, s_method, max_s)
     return DirichletFit(M=m, K=k, S=s, shares=shares_arr, s_by_brand=s_by_brand,
                         s_used=used, k_at_bound=k >= max_k)
