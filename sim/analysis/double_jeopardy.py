@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, TextIO
 import numpy as np
 import pandas as pd
 
-from ..palette import MARKER, color
 from .dirichlet import brand_measures
 
 if TYPE_CHECKING:
@@ -228,6 +227,8 @@ def plot_double_jeopardy(table: pd.DataFrame, path: str | Path | None = None,
 
 def _draw(ax: Axes, table: pd.DataFrame) -> None:
     """Curve, predicted points and observed points with firm labels."""
+    from ..palette import MARKER, color  # a floor above analysis (tests/test_architecture.py)
+
     if np.isfinite(table["dirichlet_S"]).any():
         curve = curve_for(table)
         ax.plot(curve["penetration"], curve["purchase_frequency"], color=MARKER, lw=1,
