@@ -1,39 +1,55 @@
-"""Calibration: find scenario parameters whose simulated curve matches an observed one.
+"""Calibration: find scenario parameters whose simulated curves match observed ones.
 
-The objective is the RMSE between the observed curve and the mean simulated curve over
-``replications`` runs. Each evaluation uses the same seeds (common random numbers), so the
-objective is a deterministic function of the parameters. The search is a space-filling
-Latin hypercube scan followed by a bounded local search (SciPy Nelder-Mead or Powell) from
-the best point, within ``max_evaluations`` evaluations.
+Targets are observed columns, one (``target``) or several with weights (``targets``); the
+objective is the weighted sum of each target's RMSE in the calibration window (divided by
+its mean observed value for ``scale: mean``) between the observed curve and the mean
+simulated curve over ``replications`` runs. Every candidate's replication r has the same
+seed (common random numbers), so the objective is a deterministic function of the
+parameters. Candidates are evaluated in batches, in parallel on the sweep engines; the
+search is a scan then a local search (SciPy), optuna's TPE or SciPy's differential
+evolution (``sim.experiments.search``). Periods after the window are the holdout: reported,
+never fitted.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import math
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 from tqdm import tqdm
 
 from ..scenario import InputError, Problem, Scenario, validate
 from ..scenario.loader import load_document
-from .calibration_schema import Calibration, Optimizer
+from .calibration_schema import Calibration, Parameter, TargetCurve
+from .evaluate import CalibrationFailed, open_engine, run_batch
 from .observed import read_observed
 from .plan import _apply, _base, _line, dump
 from .rounding import round_frame
-from .schema import RangeFactor
+from .search import search
 from .seeds import run_seed
 from .store import write_text
-
-SCIPY_METHODS = {"nelder-mead": "Nelder-Mead", "powell": "Powell"}
+from .targets import columns_needed, objective, rmse, simulated_curve
 
 
 @dataclass
 class CalibrationPlan:
-    """A validated calibration: settings, base scenario data and the observed curve."""
+    """A validated calibration: settings, base scenario data and the observed curves.
+
+    Attributes:
+        cal: The validated calibration.
+        file: Its file.
+        base: The base scenario (with the calibration's overrides) as plain data.
+        observed: ``period`` (as observed), one column per target's observed column, ``line``.
+        lines: Line map of the calibration file.
+    """
 
     cal: Calibration
     file: str
@@ -47,11 +63,45 @@ class CalibrationPlan:
         for k, p in enumerate(self.cal.parameters):
             _apply(data, f"{p.path}={dump(params[p.label])}", self.file,
                    ("parameters", k, "path"), self.lines)
+            if p.complement:
+                _apply(data, f"{p.complement}={dump(1.0 - float(params[p.label]))}", self.file,
+                       ("parameters", k, "complement"), self.lines)
         return data
 
     def scenario(self, params: dict) -> Scenario:
         """The validated scenario with ``params`` applied."""
         return Scenario.model_validate(self.data(params))
+
+    @property
+    def targets(self) -> list[TargetCurve]:
+        """The targets, each with its firm (the only firm when not given)."""
+        firms = [f["id"] for f in self.base["firms"]]
+        return [t if t.firm else t.model_copy(update={"firm": firms[0]})
+                for t in self.cal.curves()]
+
+    @property
+    def periods(self) -> np.ndarray:
+        """The simulated periods of the observations."""
+        return self.observed["period"].to_numpy() + self.cal.observed.offset
+
+    def windows(self) -> np.ndarray:
+        """Per observation: ``calibration``, ``holdout`` or ``outside`` (not compared)."""
+        per, w = self.observed["period"].to_numpy(), self.cal.window
+        if w is None:
+            return np.full(len(per), "calibration", dtype=object)
+        lo = per.min() if w.fit_from is None else w.fit_from
+        hi = per.max() if w.holdout_until is None else w.holdout_until
+        return np.where((per >= lo) & (per <= w.fit_until), "calibration",
+                        np.where((per > w.fit_until) & (per <= hi), "holdout", "outside"))
+
+    def observed_values(self) -> dict[str, np.ndarray]:
+        """Target label -> observed values."""
+        return {t.label: self.observed[t.column].to_numpy(dtype=float) for t in self.targets}
+
+    def curves(self, traj: pd.DataFrame) -> dict[str, np.ndarray]:
+        """One run's curves of every target at the observed periods."""
+        return {t.label: simulated_curve(traj, t, str(t.firm), self.periods)
+                for t in self.targets}
 
 
 @dataclass
@@ -61,27 +111,49 @@ class CalibrationResult:
     Attributes:
         plan: What was calibrated.
         params: Best parameters (label -> value).
-        rmse: RMSE of the mean simulated curve against the observed one.
-        fit: Per observed period: observed, simulated (mean), error, and the RMSE of the
-            replications at that point (``rmse_point``).
-        history: Every evaluation: the parameters and the RMSE.
+        objective: The best objective (with one target and ``target:``, its RMSE).
+        errors: Target label -> {``fit``: RMSE in the calibration window, ``holdout``: in
+            the holdout window (NaN without one)}.
+        fit: Per target and observed period: window, observed, simulated (mean), error, and
+            the RMSE of the replications at that point (``rmse_point``).
+        history: Every evaluation: the parameters, the objective and each target's RMSE.
+        curves: Target label -> the best candidate's curves (replications x periods).
+        seconds: Wall time of the search.
+        workers: Worker processes used.
     """
 
     plan: CalibrationPlan
     params: dict
-    rmse: float
+    objective: float
+    errors: dict[str, dict[str, float]]
     fit: pd.DataFrame
     history: pd.DataFrame
+    curves: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    seconds: float = 0.0
+    workers: int = 1
+
+    @property
+    def rmse(self) -> float:
+        """The best objective (the RMSE of a single unscaled target)."""
+        return self.objective
 
     def summary(self) -> str:
         """A short text: the parameters found and the fit."""
         cal = self.plan.cal
+        what = ", ".join(f"{t.firm}.{t.metric}" + (f" ({t.transform})" if t.transform != "none"
+                                                   else "") for t in self.plan.targets)
         lines = [f"{cal.name}: {len(self.history)} evaluations x {cal.replications} "
-                 f"replications; target {cal.target.firm}.{cal.target.metric}",
-                 f"RMSE {self.rmse:.5g} over {len(self.fit)} observed points", "parameters:"]
+                 f"replications ({cal.optimizer.method}, {self.workers} worker"
+                 f"{'s' * (self.workers != 1)}, {self.seconds:.1f} s); target {what}",
+                 f"objective {self.objective:.5g}", "target                     fit RMSE  "
+                 "holdout RMSE"]
+        for t in self.plan.targets:
+            e = self.errors[t.label]
+            lines.append(f"  {t.label:<24} {e['fit']:>9.5g} {e['holdout']:>13.5g}")
+        lines.append("parameters:")
         for p in cal.parameters:
             lines.append(f"  {p.label:<24} {self.params[p.label]:.6g}   "
-                         f"(range {p.low:g} .. {p.high:g})")
+                         f"(range {p.low:g} .. {p.high:g}{', log' if p.log else ''})")
         return "\n".join(lines)
 
 
@@ -90,8 +162,9 @@ def load_calibration(path: str | Path) -> CalibrationPlan:
     file = str(path)
     cal, raw, lines = load_document(file, Calibration, "a calibration")
     base = _base(cal, file, lines)
+    columns = [t.column for t in cal.curves()]
     observed = read_observed(Path(file).parent / cal.observed.file, cal.observed, file, lines,
-                             base["horizon"])
+                             base["horizon"], columns)
     plan = CalibrationPlan(cal, file, base, observed, lines)
     _check(plan)
     return plan
@@ -109,133 +182,273 @@ def _check(plan: CalibrationPlan) -> None:
                 Problem(f"parameters (all at {corner}): scenario {p.path or '(top level)'}",
                         p.message, _line(plan.lines, ("parameters",)), p.value, p.has_value)
                 for p in e.problems]) from None
-    late = plan.observed[plan.observed["period"] >= sc.horizon]
+    late = plan.observed[plan.periods >= sc.horizon]
     if len(late):  # a parameter changes the horizon
         msg = (f"beyond the horizon with parameters at {corner}: periods are "
                f"0..{sc.horizon - 1}")
         raise InputError(str(Path(plan.file).parent / cal.observed.file), [
             Problem(cal.observed.period, msg, int(row.line), int(row.period), True)
             for row in late.head(10).itertuples()])
-    firms = [f.id for f in sc.firms]
-    if cal.target.firm not in firms:
-        raise InputError(plan.file, [Problem("target.firm", f"no such firm; firms are {firms}",
-                                             _line(plan.lines, ("target", "firm")),
-                                             cal.target.firm, True)])
+    _check_targets(plan, [f.id for f in sc.firms])
 
 
-def _value(p: RangeFactor, x: float) -> int | float:
+def _check_targets(plan: CalibrationPlan, firms: list[str]) -> None:
+    """Every target's firm exists (and is given when there are several firms)."""
+    key = "target" if plan.cal.target is not None else "targets"
+    for k, t in enumerate(plan.cal.curves()):
+        loc = ("target", "firm") if key == "target" else ("targets", k, "firm")
+        where = "target.firm" if key == "target" else f"targets.{k}.firm"
+        if t.firm is None and len(firms) > 1:
+            raise InputError(plan.file, [Problem(where, f"several firms: name one of {firms}",
+                                                 _line(plan.lines, loc[:-1]))])
+        if t.firm is not None and t.firm not in firms:
+            raise InputError(plan.file, [Problem(where, f"no such firm; firms are {firms}",
+                                                 _line(plan.lines, loc), t.firm, True)])
+    if not (plan.windows() == "calibration").any():
+        raise InputError(plan.file, [Problem("window", "no observed period in the "
+                                                       "calibration window",
+                                             _line(plan.lines, ("window",)))])
+
+
+def _value(p: Parameter, x: float) -> int | float:
     """A parameter value (rounded for integer parameters)."""
     return int(round(x)) if p.integer else float(x)
 
 
-def simulate_curve(plan: CalibrationPlan, params: dict) -> np.ndarray:
-    """The target curve at the observed periods, one row per replication."""
-    from ..api import run
-
-    cal, scenario = plan.cal, plan.scenario(params)
-    periods = plan.observed["period"].to_numpy()
-    rows = []
-    for r in range(cal.replications):
-        df = run(scenario, seed=run_seed(cal.seed, 0, r), progress=False).trajectories
-        series = df[df["firm"] == cal.target.firm].set_index("period")[cal.target.metric]
-        if cal.target.cumulative_product:
-            series = series.fillna(1.0).cumprod()
-        rows.append(series.reindex(periods).to_numpy(dtype=float))
-    return np.vstack(rows)
+def to_value(p: Parameter, u: float) -> int | float:
+    """The value of parameter ``p`` at position ``u`` in [0, 1] of its range."""
+    u = min(max(float(u), 0.0), 1.0)
+    if p.log:
+        return _value(p, math.exp(math.log(p.low) + u * (math.log(p.high) - math.log(p.low))))
+    return _value(p, p.low + u * (p.high - p.low))
 
 
-def calibrate(plan: CalibrationPlan, progress: bool | None = None) -> CalibrationResult:
-    """Search the parameter ranges for the best fit."""
-    from scipy.optimize import minimize
-    from scipy.stats import qmc
+def simulate_curve(plan: CalibrationPlan, params: dict, target: int = 0) -> np.ndarray:
+    """One target's curve at the observed periods, one row per replication (in process)."""
+    with open_engine(workers=1) as runner:
+        (got,) = run_batch(runner, [plan.data(params)], plan.cal.replications, plan.cal.seed,
+                           _outputs(plan), plan.curves)
+    if isinstance(got, str):
+        raise CalibrationFailed(got)
+    return got[plan.targets[target].label]
 
-    cal, opt = plan.cal, plan.cal.optimizer
-    obs = plan.observed["value"].to_numpy(dtype=float)
-    lo = np.array([p.low for p in cal.parameters])
-    hi = np.array([p.high for p in cal.parameters])
-    history: list[dict] = []
-    bar = tqdm(total=opt.max_evaluations, desc="calibrate", unit="eval",
+
+def _outputs(plan: CalibrationPlan) -> tuple[str, ...]:
+    """Trajectory columns the workers return."""
+    return columns_needed(plan.targets)
+
+
+@dataclass
+class _Search:
+    """The evaluations of a search: a cache by parameter values, the budget, the history."""
+
+    plan: CalibrationPlan
+    runner: Any
+    bar: Any
+    history: list[dict] = field(default_factory=list)
+    curves: dict[tuple, dict[str, np.ndarray]] = field(default_factory=dict)
+
+    def remaining(self) -> int:
+        """Evaluations left in the budget."""
+        return self.plan.cal.optimizer.max_evaluations - len(self.history)
+
+    def evaluate(self, points: list[np.ndarray]) -> list[float]:
+        """Objective of each candidate; new ones (within the budget) run as one batch."""
+        params = [_params(self.plan.cal, u) for u in points]
+        keys = [tuple(p.values()) for p in params]
+        new = list(dict.fromkeys(k for k in keys if k not in self.curves))[:self.remaining()]
+        chosen = [params[keys.index(k)] for k in new]
+        data = [_valid_data(self.plan, p) for p in chosen]
+        results = run_batch(self.runner, data, self.plan.cal.replications, self.plan.cal.seed,
+                            _outputs(self.plan), self.plan.curves)
+        for key, p, got in zip(new, chosen, results):
+            self._record(key, p, got)
+        known = {h["key"]: h["objective"] for h in self.history}
+        return [known.get(k, math.inf) for k in keys]
+
+    def _record(self, key: tuple, params: dict, got: dict[str, np.ndarray] | str) -> None:
+        """Add one evaluation to the history."""
+        entry: dict[str, Any] = {"key": key, **params}
+        if isinstance(got, str):
+            entry.update(objective=math.inf, error=got.splitlines()[0][:300])
+            self.curves[key] = {}
+        else:
+            fit = self.plan.windows() == "calibration"
+            total, errs = objective(got, self.plan.observed_values(), fit, self.plan.targets)
+            entry.update(objective=total, **{_rmse_column(self.plan, k): v
+                                             for k, v in errs.items()})
+            self.curves[key] = got
+        self.history.append(entry)
+        self.bar.update(1)
+        best = min(h["objective"] for h in self.history)
+        self.bar.set_postfix(best=best, refresh=False)
+
+
+def _rmse_column(plan: CalibrationPlan, label: str) -> str:
+    """History column of a target's RMSE (``rmse`` with a single target)."""
+    return "rmse" if len(plan.targets) == 1 else f"rmse_{label}"
+
+
+def _valid_data(plan: CalibrationPlan, params: dict) -> dict | None:
+    """The candidate's scenario data, or None if it is not a valid scenario."""
+    try:
+        data = plan.data(params)
+        Scenario.model_validate(data)
+    except (InputError, ValueError):
+        return None
+    return data
+
+
+def calibrate(plan: CalibrationPlan, progress: bool | None = None, engine: str = "local",
+              workers: int | None = 1, scheduler: str | None = None, client: Any = None
+              ) -> CalibrationResult:
+    """Search the parameter ranges for the best fit.
+
+    Args:
+        plan: The calibration.
+        progress: Show a progress bar (None: when stderr is a terminal).
+        engine: ``local`` or ``dask``.
+        workers: Worker processes (1: in this process; None: one per core).
+        scheduler: Dask scheduler address (default: a LocalCluster).
+        client: An existing ``distributed.Client``.
+
+    Returns:
+        The best parameters, the fit and the history.
+
+    Raises:
+        CalibrationFailed: No candidate could be evaluated.
+    """
+    cal = plan.cal
+    bar = tqdm(total=cal.optimizer.max_evaluations, desc="calibrate", unit="eval",
                disable=None if progress is None else not progress)
-
-    def objective(u: np.ndarray) -> float:
-        params = _params(cal, lo + np.clip(u, 0, 1) * (hi - lo))
-        key = tuple(params.values())
-        for h in history:
-            if h["key"] == key:
-                return h["rmse"]
-        if len(history) >= opt.max_evaluations:
-            return min(h["rmse"] for h in history)
-        curves = simulate_curve(plan, params)
-        rmse = _rmse(curves.mean(axis=0), obs)
-        history.append({"key": key, **params, "rmse": rmse})
-        bar.update(1)
-        bar.set_postfix(best=min(h["rmse"] for h in history), refresh=False)
-        return rmse
-
-    scan = qmc.LatinHypercube(d=len(lo), seed=run_seed(cal.seed, 1, 0)).random(opt.initial_points)
-    for u in np.vstack([np.full(len(lo), 0.5), scan]):
-        objective(u)
-    best = min(history, key=lambda h: h["rmse"])
-    x0 = (np.array(best["key"], dtype=float) - lo) / (hi - lo)
-    if len(history) < opt.max_evaluations:
-        minimize(objective, x0, method=SCIPY_METHODS[opt.method], bounds=[(0.0, 1.0)] * len(lo),
-                 options=_local_options(opt, opt.max_evaluations - len(history)))
+    start = time.perf_counter()
+    with open_engine(engine, workers, scheduler, client) as runner:
+        state = _Search(plan, runner, bar)
+        search(state.evaluate, len(cal.parameters), cal.optimizer, cal.seed, state.remaining)
     bar.close()
-    return _result(plan, history, obs)
+    seconds = time.perf_counter() - start
+    used = getattr(runner, "workers", 1)
+    return _result(plan, state, seconds, used)
 
 
-def _local_options(opt: Optimizer, budget: int) -> dict:
-    """SciPy options of the local search (tolerances on the unit-scaled parameters)."""
-    if opt.method == "nelder-mead":
-        return {"maxfev": budget, "xatol": opt.xtol, "fatol": 1e-12}
-    return {"maxfev": budget, "xtol": opt.xtol, "ftol": 1e-12}
+def _params(cal: Calibration, u: np.ndarray) -> dict:
+    """Parameter label -> value at the point ``u`` of the unit cube."""
+    return {p.label: to_value(p, x) for p, x in zip(cal.parameters, u)}
 
 
-def _params(cal: Calibration, x: np.ndarray) -> dict:
-    """Parameter label -> value (rounded for integer parameters)."""
-    return {p.label: _value(p, v) for p, v in zip(cal.parameters, x)}
-
-
-def _rmse(sim: np.ndarray, obs: np.ndarray) -> float:
-    """Root mean square error (points where the simulation is undefined count as misses)."""
-    err = np.where(np.isfinite(sim), sim - obs, np.nan)
-    if not np.isfinite(err).any():
-        return float("inf")
-    miss = ~np.isfinite(err)
-    scale = np.nanmax(np.abs(obs)) if np.isfinite(obs).any() else 1.0
-    err[miss] = scale
-    return float(np.sqrt(np.mean(err**2)))
-
-
-def _result(plan: CalibrationPlan, history: list[dict], obs: np.ndarray) -> CalibrationResult:
+def _result(plan: CalibrationPlan, state: _Search, seconds: float, workers: int
+            ) -> CalibrationResult:
     """Assemble the result from the evaluation history."""
-    best = min(history, key=lambda h: h["rmse"])
+    ok = [h for h in state.history if math.isfinite(h["objective"])]
+    if not ok:
+        errors = [h.get("error", "") for h in state.history]
+        raise CalibrationFailed(f"no candidate could be evaluated: {errors[:1]}")
+    best = min(ok, key=lambda h: h["objective"])
     params = {p.label: best[p.label] for p in plan.cal.parameters}
-    curves = simulate_curve(plan, params)
-    sim = curves.mean(axis=0)
-    fit = pd.DataFrame({"period": plan.observed["period"], "observed": obs, "simulated": sim,
-                        "error": sim - obs,
-                        "rmse_point": np.sqrt(np.mean((curves - obs) ** 2, axis=0))})
-    hist = pd.DataFrame([{k: v for k, v in h.items() if k != "key"} for h in history])
+    curves = state.curves[best["key"]]
+    fit = fit_table(plan, curves)
+    hist = pd.DataFrame([{k: v for k, v in h.items() if k != "key"} for h in state.history])
     hist.insert(0, "evaluation", range(len(hist)))
-    return CalibrationResult(plan, params, best["rmse"], fit, hist)
+    return CalibrationResult(plan, params, best["objective"], _errors(fit), fit, hist,
+                             curves, seconds, workers)
+
+
+def fit_table(plan: CalibrationPlan, curves: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Per target and observed period: window, observed, simulated mean, error, rmse_point."""
+    obs, windows = plan.observed_values(), plan.windows()
+    frames = []
+    for t in plan.targets:
+        c, o = curves[t.label], obs[t.label]
+        sim = c.mean(axis=0)
+        frames.append(pd.DataFrame({
+            "target": t.label, "period": plan.observed["period"].to_numpy(),
+            "window": windows, "observed": o, "simulated": sim, "error": sim - o,
+            "rmse_point": np.sqrt(np.mean((c - o) ** 2, axis=0))}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _errors(fit: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Target -> RMSE of the mean curve in the calibration and holdout windows."""
+    out = {}
+    for label, g in fit.groupby("target", sort=False):
+        out[str(label)] = {w: rmse(g.loc[g["window"] == k, "simulated"].to_numpy(),
+                                   g.loc[g["window"] == k, "observed"].to_numpy())
+                           for w, k in (("fit", "calibration"), ("holdout", "holdout"))}
+    return out
 
 
 def write_calibration(result: CalibrationResult, out: str | Path) -> Path:
-    """Write params.json, fit.csv, history.csv, fit.png and summary.txt into ``out``."""
-    from .plots import plot_fit
+    """Write the fit into ``out``.
+
+    Files: params.json (best parameters, objective, errors), fit.csv, history.csv, fit.png
+    (observed vs simulated, the holdout shaded), summary.txt and scenario.yaml (the
+    calibrated scenario; its runs with the seeds listed in it reproduce the fit).
+    """
+    from .plots import plot_targets
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    cal = result.plan.cal
-    write_text(out / "params.json", json.dumps(
-        {"params": result.params, "rmse": result.rmse, "evaluations": len(result.history),
-         "replications": cal.replications, "seed": cal.seed,
-         "calibration": result.plan.file}, indent=2))
-    write_text(out / "fit.csv", round_frame(result.fit).to_csv(index=False))
+    write_text(out / "params.json", json.dumps(_record(result), indent=2))
+    write_text(out / "fit.csv", round_frame(_fit_columns(result)).to_csv(index=False))
     write_text(out / "history.csv", round_frame(result.history).to_csv(index=False))
     write_text(out / "summary.txt", result.summary() + "\n")
-    plot_fit(result.fit["period"], result.fit["observed"], result.fit["simulated"],
-             out / "fit.png", f"{cal.name}: {cal.target.firm} {cal.target.metric} "
-                              f"(RMSE {result.rmse:.3g})")
+    write_text(out / "scenario.yaml", calibrated_scenario(result))
+    plot_targets(result.fit, out / "fit.png", _title(result), _fit_until(result.plan))
     return out
+
+
+def _record(result: CalibrationResult) -> dict:
+    """What params.json holds."""
+    cal, single = result.plan.cal, len(result.plan.targets) == 1
+    errors = result.errors
+    return {"params": result.params, "objective": result.objective,
+            "rmse": next(iter(errors.values()))["fit"] if single else
+            {k: v["fit"] for k, v in errors.items()},
+            "holdout_rmse": next(iter(errors.values()))["holdout"] if single else
+            {k: v["holdout"] for k, v in errors.items()},
+            "evaluations": len(result.history), "replications": cal.replications,
+            "seeds": replication_seeds(cal), "seed": cal.seed,
+            "method": cal.optimizer.method, "workers": result.workers,
+            "seconds": round(result.seconds, 3), "calibration": result.plan.file}
+
+
+def _fit_columns(result: CalibrationResult) -> pd.DataFrame:
+    """fit.csv: without the target column for one target, without window when there is none."""
+    fit = result.fit
+    if len(result.plan.targets) == 1:
+        fit = fit.drop(columns="target")
+    if result.plan.cal.window is None:
+        fit = fit.drop(columns="window")
+    return fit
+
+
+def _title(result: CalibrationResult) -> str:
+    """The figure's title."""
+    return f"{result.plan.cal.name}: objective {result.objective:.3g}"
+
+
+def _fit_until(plan: CalibrationPlan) -> int | None:
+    """Last observed period of the calibration window (None without a holdout)."""
+    return plan.cal.window.fit_until if plan.cal.window is not None else None
+
+
+def replication_seeds(cal: Calibration) -> list[int]:
+    """The seed of each replication (the same for every candidate)."""
+    return [run_seed(cal.seed, 0, r) for r in range(cal.replications)]
+
+
+def calibrated_scenario(result: CalibrationResult) -> str:
+    """The calibrated scenario as YAML, with the command that reproduces each replication."""
+    cal = result.plan.cal
+    seeds = replication_seeds(cal)
+    data = result.plan.data(result.params)
+    data["seed"] = seeds[0]
+    data["description"] = (f"{data.get('description', '')} Calibrated by "
+                           f"{Path(result.plan.file).name}.").strip()
+    head = [f"# Calibrated scenario: {cal.name} ({result.plan.file})",
+            f"# objective {result.objective:.6g}; parameters: "
+            + ", ".join(f"{k}={v:.6g}" for k, v in result.params.items()),
+            f"# The fit is the mean of {cal.replications} runs with seeds {seeds}:",
+            "#   python run.py run scenario.yaml --seed SEED   (for each seed)"]
+    return "\n".join(head) + "\n" + yaml.safe_dump(data, sort_keys=False, width=100)
+

@@ -1,4 +1,7 @@
-"""Subcommands ``sweep``, ``report`` and ``calibrate`` of ``run.py`` (see docs/experiments.md)."""
+"""Subcommands ``sweep``, ``report``, ``calibrate`` and ``forecast`` of ``run.py``.
+
+See docs/experiments.md.
+"""
 
 from __future__ import annotations
 
@@ -42,7 +45,23 @@ def add_commands(sub: Subparsers) -> dict[str, Command]:
     c.add_argument("--out", help="output folder (default: outputs/calibrations/<file name>)")
     c.add_argument("--progress", action="store_true", default=None,
                    help="show progress even when stderr is not a terminal")
-    return {"sweep": cmd_sweep, "report": cmd_report, "calibrate": cmd_calibrate}
+    _engine_options(c)
+    from .forecast import add_forecast
+
+    add_forecast(sub)
+    return {"sweep": cmd_sweep, "report": cmd_report, "calibrate": cmd_calibrate,
+            "forecast": cmd_forecast}
+
+
+def _engine_options(p: argparse.ArgumentParser) -> None:
+    """``--workers``, ``--engine`` and ``--scheduler`` of calibrate and forecast."""
+    p.add_argument("--workers", type=int, default=1,
+                   help="worker processes evaluating candidates (default 1: in this process)")
+    p.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="local processes (default) or a Dask distributed cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster)")
+    p.set_defaults(retries=0)
 
 
 def cmd_sweep(args: argparse.Namespace, argv: list[str]) -> int:
@@ -101,10 +120,20 @@ def cmd_calibrate(args: argparse.Namespace, argv: list[str]) -> int:
     """``calibrate``: fit, then write the fit, the parameters and the plot."""
     from .calibrate import calibrate, load_calibration, write_calibration
 
+    check_options(args)
     cal = load_calibration(args.calibration)
     out = Path(args.out or Path("outputs") / "calibrations" / Path(args.calibration).stem)
-    result = calibrate(cal, progress=args.progress)
+    result = calibrate(cal, progress=args.progress, engine=args.engine, workers=args.workers,
+                       scheduler=args.scheduler)
     write_calibration(result, out)
     print(result.summary())
     print(f"calibration written to {out}/")
     return EXIT_OK
+
+
+def cmd_forecast(args: argparse.Namespace, argv: list[str]) -> int:
+    """``forecast``: calibrate on the window, forecast the holdout, compare with BG/NBD."""
+    from .forecast import run_forecast
+
+    check_options(args)
+    return run_forecast(args, argv)

@@ -20,34 +20,39 @@ MAX_PROBLEMS = 10
 
 
 def read_observed(path: Path, spec: Observed, cal_file: str, lines: dict,
-                  horizon: int | None = None) -> pd.DataFrame:
-    """``period`` and ``value`` columns of the observed CSV, sorted by period.
+                  horizon: int | None = None, values: list[str] | None = None
+                  ) -> pd.DataFrame:
+    """The period column and the value columns of the observed CSV, sorted by period.
 
     Args:
         path: The CSV file.
-        spec: The calibration's ``observed`` block (column names).
+        spec: The calibration's ``observed`` block (column names, period offset).
         cal_file: The calibration file (errors about the reference are placed there).
         lines: Line map of the calibration file.
-        horizon: The scenario's number of periods (later periods are refused).
+        horizon: The scenario's number of periods (later simulated periods are refused).
+        values: The value columns (default: ``spec.value``).
 
     Returns:
-        Columns ``period``, ``value`` and ``line`` (the CSV line of each observation).
+        Columns ``period`` (as observed), one per value column (named as in the CSV) and
+        ``line`` (the CSV line of each observation).
     """
+    values = list(dict.fromkeys(values or [spec.value]))
     if not path.is_file():
         raise InputError(cal_file, [Problem("observed.file", f"no such file: {path}",
                                             lines.get(("observed", "file")), spec.file, True)])
     header, rows = _read_rows(path)
-    cols = _columns(path, header, spec)
+    cols = _columns(path, header, spec, values)
     problems: list[Problem] = []
-    records: list[tuple[int | None, float, int]] = []
+    records: list[tuple] = []
     for line, row in rows:
         found = _row_problems(row, line, header, cols, spec, horizon)
         problems += found
         if not found:
-            records.append((_period(row[cols[0]].strip()), float(row[cols[1]]), line))
+            records.append((_period(row[cols[0]].strip()),
+                            *(float(row[c]) for c in cols[1:]), line))
     if problems:
         raise InputError(str(path), problems[:MAX_PROBLEMS])
-    return _frame(path, records, spec)
+    return _frame(path, records, spec, values)
 
 
 def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -65,16 +70,17 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return [c.strip() for c in rows[0][1]], rows[1:]
 
 
-def _columns(path: Path, header: list[str], spec: Observed) -> tuple[int, int]:
+def _columns(path: Path, header: list[str], spec: Observed, values: list[str]
+             ) -> tuple[int, ...]:
     """Positions of the period and value columns in the header."""
-    missing = [c for c in (spec.period, spec.value) if c not in header]
+    missing = [c for c in (spec.period, *values) if c not in header]
     if missing:
         raise InputError(str(path), [Problem("", f"missing column(s) {missing}; the header "
                                                  f"has {header}", 1)])
-    return header.index(spec.period), header.index(spec.value)
+    return tuple(header.index(c) for c in (spec.period, *values))
 
 
-def _row_problems(row: list[str], line: int, header: list[str], cols: tuple[int, int],
+def _row_problems(row: list[str], line: int, header: list[str], cols: tuple[int, ...],
                   spec: Observed, horizon: int | None) -> list[Problem]:
     """What is wrong with one data row (empty if nothing)."""
     if len(row) != len(header):
@@ -82,17 +88,27 @@ def _row_problems(row: list[str], line: int, header: list[str], cols: tuple[int,
                f"({','.join(header)}); every line needs one value per column")
         return [Problem("row", msg, line, ",".join(row), True)]
     problems = []
-    period, value = row[cols[0]].strip(), row[cols[1]].strip()
+    period = row[cols[0]].strip()
     number = _period(period)
     if number is None:
         problems.append(Problem(spec.period, "expected a period number 0, 1, 2, ...", line,
                                 period, True))
-    elif horizon is not None and number >= horizon:
-        problems.append(Problem(spec.period, f"beyond the scenario's horizon: periods are "
-                                             f"0..{horizon - 1}", line, period, True))
-    if not _finite(value):
-        problems.append(Problem(spec.value, "expected a finite number", line, value, True))
+    elif horizon is not None and not 0 <= number + spec.offset < horizon:
+        problems.append(Problem(spec.period, _beyond(spec.offset, horizon), line, period,
+                                True))
+    for c in cols[1:]:
+        if not _finite(row[c].strip()):
+            problems.append(Problem(header[c], "expected a finite number", line,
+                                    row[c].strip(), True))
     return problems
+
+
+def _beyond(offset: int, horizon: int) -> str:
+    """The message of a period outside the simulated periods."""
+    if not offset:
+        return f"beyond the scenario's horizon: periods are 0..{horizon - 1}"
+    return (f"outside the scenario's horizon: with observed.offset {offset}, periods are "
+            f"{-offset}..{horizon - 1 - offset}")
 
 
 def _period(text: str) -> int | None:
@@ -112,10 +128,10 @@ def _finite(text: str) -> bool:
         return False
 
 
-def _frame(path: Path, records: list[tuple[int | None, float, int]],
-           spec: Observed) -> pd.DataFrame:
+def _frame(path: Path, records: list[tuple], spec: Observed, values: list[str]
+           ) -> pd.DataFrame:
     """The observations as a frame; refuses an empty curve and repeated periods."""
-    out = pd.DataFrame(records, columns=["period", "value", "line"])
+    out = pd.DataFrame(records, columns=["period", *values, "line"])
     if out.empty:
         raise InputError(str(path), [Problem("", "no observations; expected one line per "
                                                  f"period after the header ({spec.period},"

@@ -78,3 +78,67 @@ def plot_fit(periods: ArrayLike, observed: ArrayLike, simulated: ArrayLike, path
     ax.grid(alpha=0.3)
     ax.legend()
     _save(fig, path)
+
+
+def plot_targets(fit: pd.DataFrame, path: Path, title: str, fit_until: int | None) -> None:
+    """One panel per calibration target: observed and simulated, the holdout shaded.
+
+    Args:
+        fit: The fit table (target, period, window, observed, simulated, rmse_point).
+        path: The PNG file.
+        title: Figure title.
+        fit_until: Last period of the calibration window (None: no holdout).
+    """
+    targets = list(dict.fromkeys(fit["target"]))
+    fig, axes = plt.subplots(1, len(targets), figsize=(6 * len(targets), 4), squeeze=False)
+    for ax, label in zip(axes[0], targets):
+        g = fit[fit["target"] == label]
+        ax.plot(g["period"], g["observed"], "o", ms=3, label="observed")
+        ax.plot(g["period"], g["simulated"], "-", lw=1.6, label="simulated (mean)")
+        ax.fill_between(g["period"], g["simulated"] - g["rmse_point"],
+                        g["simulated"] + g["rmse_point"], alpha=0.15, lw=0,
+                        label="± RMSE of the runs")
+        _shade_holdout(ax, fit_until, g["period"].max())
+        ax.set_title(str(label), fontsize=10)
+        ax.set_xlabel("period (observed)")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(title, fontsize=10)
+    _save(fig, path)
+
+
+def _shade_holdout(ax: plt.Axes, fit_until: int | None, last: float) -> None:
+    """Shade the holdout window (after ``fit_until``) and mark its start."""
+    if fit_until is None or last <= fit_until:
+        return
+    ax.axvspan(fit_until + 0.5, last + 0.5, color="0.85", alpha=0.5, lw=0)
+    ax.axvline(fit_until + 0.5, color="0.4", lw=0.8, ls="--")
+    ax.text(fit_until + 1, ax.get_ylim()[1], " holdout", va="top", fontsize=8, color="0.3")
+
+
+def plot_forecast(table: pd.DataFrame, path: Path, title: str, fit_until: int,
+                  unit: str = "period") -> None:
+    """Actual, calibrated simulator and baseline: per period and cumulative.
+
+    Args:
+        table: forecast.csv (period, actual, simulator, baseline).
+        path: The PNG file.
+        title: Figure title.
+        fit_until: Last period of the calibration window.
+        unit: What a period is (axis label).
+    """
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.2))
+    for ax, cum in zip(axes, (False, True)):
+        for col, style in (("actual", "k-"), ("simulator", "C0-"), ("baseline", "C1--")):
+            y = table[col].cumsum() if cum else table[col]
+            if y.notna().any():
+                ax.plot(table["period"], y, style, lw=1.4 if col != "actual" else 1.0,
+                        label={"simulator": "calibrated simulator",
+                               "baseline": "BG/NBD"}.get(col, col))
+        _shade_holdout(ax, fit_until, table["period"].max())
+        ax.set_xlabel(unit)
+        ax.set_title("cumulative" if cum else f"per {unit}", fontsize=10)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(title, fontsize=10)
+    _save(fig, path)

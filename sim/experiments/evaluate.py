@@ -1,0 +1,143 @@
+"""Evaluate calibration candidates in batches on the sweep engines.
+
+A batch of candidates becomes candidates x replications runs; replication r of every
+candidate has the same seed (common random numbers), so a candidate's curves depend only on
+its parameters. One worker runs them in this process; more run on the local engine (a pool
+of processes kept for the whole calibration) or on Dask (a LocalCluster or a scheduler),
+which return only the columns the targets need.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .engines import DaskEngine, LocalEngine, OnOutcome, _ignore_interrupts, _terminate
+from .seeds import run_seed
+from .worker import RunOutcome, RunTask, execute_run
+
+
+class CalibrationFailed(RuntimeError):
+    """Every run of a candidate failed (the message carries the first error)."""
+
+
+class PooledLocalEngine(LocalEngine):
+    """The local engine with one pool of worker processes for all its ``run`` calls.
+
+    A calibration runs many small batches; starting a pool for each would cost more than
+    the runs of a small batch. A pool broken by a dying worker is replaced, and the runs it
+    lost are retried by the ordinary local engine.
+    """
+
+    def __enter__(self) -> PooledLocalEngine:
+        """Start the pool."""
+        self._pool: ProcessPoolExecutor | None = None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop the pool."""
+        if getattr(self, "_pool", None) is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def run(self, tasks: Iterable[RunTask], on_outcome: OnOutcome) -> None:
+        """Run every task on the kept pool; call ``on_outcome`` for each as it finishes."""
+        if getattr(self, "_pool", None) is None:
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=self.context,
+                                             initializer=_ignore_interrupts)
+        self._suspects = set()
+        try:
+            lost = self._drain(self._pool, deque(tasks), on_outcome)
+        except BaseException:
+            _terminate(self._pool)
+            self._pool = None
+            raise
+        if lost:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+            LocalEngine.run(self, lost, on_outcome)
+
+
+class InProcess:
+    """One worker: the runs one after another in this process (no pool to start)."""
+
+    def __enter__(self) -> InProcess:
+        """Nothing to open."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Nothing to close."""
+
+    def run(self, tasks: Iterable[RunTask], on_outcome: OnOutcome) -> None:
+        """Run every task in turn."""
+        for task in tasks:
+            on_outcome(task, execute_run(task))
+
+
+def open_engine(engine: str = "local", workers: int | None = 1, scheduler: str | None = None,
+                client: Any = None) -> InProcess | PooledLocalEngine | DaskEngine:
+    """The engine of a calibration (enter it with ``with``).
+
+    Args:
+        engine: ``local`` or ``dask``.
+        workers: Worker processes; 1 (local) runs in this process; None: one per core.
+        scheduler: Dask scheduler address (default: a LocalCluster).
+        client: An existing ``distributed.Client``.
+    """
+    if engine == "dask":
+        return DaskEngine(scheduler, workers, client=client)
+    if workers == 1:
+        return InProcess()
+    return PooledLocalEngine(workers)
+
+
+Curves = dict[str, np.ndarray]
+"""Target label -> curves, one row per replication."""
+CurveFn = Callable[[pd.DataFrame], dict[str, np.ndarray]]
+"""A run's trajectories -> target label -> its curve."""
+
+
+def run_batch(runner: InProcess | PooledLocalEngine | DaskEngine, scenarios: list[dict | None],
+              replications: int, seed: int, outputs: tuple[str, ...], curve_fn: CurveFn
+              ) -> list[Curves | str]:
+    """Run ``replications`` of every scenario; return each one's curves (or its error).
+
+    Args:
+        runner: An entered engine.
+        scenarios: Validated scenario data per candidate (None: not runnable).
+        replications: Runs per candidate; replication r has the same seed for all.
+        seed: The calibration's root seed.
+        outputs: Trajectory columns to bring back.
+        curve_fn: Turns a run's trajectories into its target curves.
+
+    Returns:
+        Per candidate, target label -> replications x periods, or the error of its runs.
+    """
+    tasks = [RunTask(k * replications + r, f"c{k}", k, r, run_seed(seed, 0, r), data, outputs)
+             for k, data in enumerate(scenarios) if data is not None
+             for r in range(replications)]
+    got: dict[int, dict[str, np.ndarray] | str] = {}
+
+    def collect(task: RunTask, outcome: RunOutcome) -> None:
+        frame = outcome.frame
+        got[task.run] = curve_fn(frame) if outcome.ok and frame is not None else outcome.error
+
+    runner.run(tasks, collect)
+    return [_gather(got, k, replications) if data is not None else "invalid scenario"
+            for k, data in enumerate(scenarios)]
+
+
+def _gather(got: dict[int, dict[str, np.ndarray] | str], k: int, replications: int
+            ) -> Curves | str:
+    """Stack one candidate's replications (its first error if a run failed)."""
+    runs = [got.get(k * replications + r, "run lost") for r in range(replications)]
+    for run in runs:
+        if isinstance(run, str):
+            return run
+    labels = runs[0].keys()  # type: ignore[union-attr]
+    return {lab: np.vstack([run[lab] for run in runs]) for lab in labels}  # type: ignore[index]
