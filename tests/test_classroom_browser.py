@@ -3,7 +3,8 @@
 One ``run.py classroom`` server, as a teacher starts it; three browser contexts (separate
 cookies, as on three machines): the teacher's and two teams'. They play three rounds: round 1
 ends when both teams have submitted, in round 2 team 2 drops out and the teacher moves on,
-in round 3 team 2 is back; the teacher's page then shows the leaderboard of both teams.
+in round 3 team 2 is back; the teacher's page then shows the leaderboard of both teams, and
+team 1 switches its page to Chinese and back.
 """
 
 import os
@@ -174,6 +175,23 @@ def test_teacher_and_two_teams_play_three_rounds(server, browser, tmp_path):
     teacher.screenshot(path=str(tmp_path / "teacher.png"))
     a.screenshot(path=str(tmp_path / "team.png"))
     expect(a.locator("table.leaderboard")).to_contain_text("Team 2")
+
+    # Team 1 switches its page to Chinese: words change, numbers do not; the session keeps it.
+    en_board = a.locator("table.leaderboard").inner_text()
+    a.get_by_role("link", name="中文").click()
+    expect(a.locator("html")).to_have_attribute("lang", "zh-Hans")
+    expect(a.locator("h1")).to_have_text("第 1 组：南苑酒店")
+    expect(a.locator("form.levers")).to_contain_text("第 4 轮：你们的决策")
+    expect(a.get_by_role("button", name="提交决策")).to_be_visible()
+    expect(a.locator(".board-head")).to_have_text("第 3 轮后的排行榜")
+    zh_board = a.locator("table.leaderboard").inner_text()
+    assert re.findall(r"-?[\d,.]+%?", zh_board) == re.findall(r"-?[\d,.]+%?", en_board)
+    assert "伊顿酒店" in zh_board and "Eaton" not in zh_board
+    a.goto(server["base"] + "/team")
+    expect(a.locator("h1")).to_have_text("第 1 组：南苑酒店")
+    expect(teacher.locator("h1")).to_contain_text("classroom game")  # other browsers: English
+    a.get_by_role("link", name="English").click()
+    expect(a.locator("h1")).to_have_text("Team 1: Nanyuan Hotel")
     for c in contexts:
         c.close()
     outside = [u for u in asked if not u.startswith(LOCAL)]

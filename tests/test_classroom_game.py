@@ -3,6 +3,7 @@
 
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -14,7 +15,8 @@ import pytest
 
 from sim.dashboard import live
 from sim.dashboard.game import ALPHABET, CODE_LENGTH, LOBBY, OVER, PLAYING, Game, GameError
-from sim.dashboard.hub import Hub, Request
+from sim.dashboard.hub import Hub, Request, Response
+from sim.dashboard.i18n import TEXT
 from sim.model import Market
 from sim.scenario import load_scenario
 
@@ -314,6 +316,111 @@ def test_pages_refuse_foreign_hosts_and_code_guessing(game):
     assert other.status == 303
     assert hub.handle(Request("GET", "/nowhere")).status == 404
     assert hub.handle(Request("GET", "/join")).status == 405
+
+
+# ---- English and Chinese pages -----------------------------------------------------------
+
+def visible(page: str) -> str:
+    """The page's text as a reader sees it: no script, no style, no tags."""
+    page = re.sub(r"<(script|style)>.*?</\1>", " ", page, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+def english_words(page: str, codes: list[str]) -> set[str]:
+    """Latin words of three letters or more in the page's text (join codes and the link back
+    to English aside): in a Chinese page, text nobody translated."""
+    seen = visible(page)
+    for code in codes:
+        seen = seen.replace(code, " ")
+    return set(re.findall(r"[A-Za-z_]{3,}", seen)) - {"English"}
+
+
+def set_cookies(resp: Response) -> list[str]:
+    return [v for k, v in resp.headers if k == "Set-Cookie"]
+
+
+def numbers(page: str) -> list[list[str]]:
+    """The leaderboard's numbers (rank and numeric cells) per row."""
+    board = page[page.index("class='leaderboard'"):]
+    return [re.findall(r"<td(?: class='num')?>([-\d.,%]+)</td>", row)
+            for row in re.findall(r"<tr data-firm=.*?</tr>", board)]
+
+
+def test_pages_switch_between_english_and_chinese(game: Game) -> None:
+    hub = hub_for(game)
+    codes = [t.code for t in game.teams]
+    en = hub.handle(Request("GET", "/"))
+    assert set_cookies(en) == [] and "<html lang='en'>" in text(en)
+    assert "join the game" in text(en) and "href='/?lang=zh'" in text(en) and "中文" in text(en)
+    zh = hub.handle(Request("GET", "/", {"lang": "zh"}))
+    assert set_cookies(zh) == ["lang=zh; Path=/; HttpOnly; SameSite=Strict"]
+    page = text(zh)
+    assert "<html lang='zh-Hans'>" in page and "href='/?lang=en'" in page
+    assert "南苑 vs 伊顿：加入游戏" in page and "你们组的加入码" in page and ">加入<" in page
+    assert english_words(page, codes) == set()
+    # Joining keeps the session's language; a refusal is in it too.
+    zh_cookie = {"lang": "zh"}
+    r = hub.handle(Request("POST", "/join", form={"code": "WRONG1"}, cookies=zh_cookie))
+    assert r.status == 403 and "未知的加入码" in text(r)
+    r = hub.handle(Request("POST", "/join", form={"code": codes[0]}, cookies=zh_cookie))
+    token = set_cookies(r)[0].split(";")[0].split("=", 1)[1]
+    team = {"team": token, "lang": "zh"}
+    page = text(hub.handle(Request("GET", "/team", cookies=team)))
+    assert "第 1 组：南苑酒店" in page and "等待老师开始游戏。" in page
+    assert "href='/team?lang=en'" in page and english_words(page, codes) == set()
+    teacher = {"teacher": "teacher-secret", "lang": "zh"}
+    assert hub.handle(Request("POST", "/teacher/start", cookies=teacher)).status == 303
+    page = text(hub.handle(Request("GET", "/team", cookies=team)))
+    for words in ("第 1 轮：你们的决策（2 周）", "标价（200 至 600）", "每周服务预算",
+                  "赢回方式", "与流失顾客个人联系", "提交决策", "第 1 轮前的排行榜", "伊顿酒店",
+                  "第 1 轮进行中：2 组中已有 0 组提交 · 第 0 周（共 260 周）"):
+        assert words in page, words
+    assert english_words(page, codes) == set()
+    r = hub.handle(Request("POST", "/team", form={"price": "1e9", "round": "1"}, cookies=team))
+    assert r.status == 400 and "标价必须是 200..600 之间的数" in text(r)
+    assert english_words(text(r), codes) == set()
+    r = hub.handle(Request("POST", "/api/submit", form={"firm": "eaton"}, cookies=team))
+    assert r.status == 403 and r.content_type.startswith("application/json")
+    assert "Team 1 plays Nanyuan Hotel only" in text(r)  # the JSON answers stay English
+    hub.handle(Request("POST", "/team", form={"price": "410", "winback": "both", "round": "1"},
+                       cookies=team))
+    assert "已提交" in text(hub.handle(Request("GET", "/team", cookies=team)))
+    assert hub.handle(Request("POST", "/teacher/advance", cookies=teacher)).status == 303
+    # The teacher's page: every word in Chinese, the numbers as in English.
+    zh_page = text(hub.handle(Request("GET", "/teacher", cookies=teacher)))
+    for words in ("南苑 vs 伊顿：课堂游戏", "第 1 轮后的排行榜", "立即进行第 2 轮", "每轮周数",
+                  "加入码", "决策中", "未加入", "累计利润", "市场份额", "每期保留率", "南苑酒店",
+                  "伊顿酒店", "第 2 组", *codes):
+        assert words in zh_page, words
+    assert english_words(zh_page, codes) == set() and zh_page.count("<svg") == 3
+    r = hub.handle(Request("GET", "/teacher", {"lang": "en"}, cookies=teacher))
+    assert set_cookies(r) == ["lang=en; Path=/; HttpOnly; SameSite=Strict"]
+    en_page = text(r)
+    assert "Nanyuan vs Eaton: classroom game" in en_page and "Leaderboard after round 1" in en_page
+    assert "href='/teacher?lang=zh'" in en_page and "南苑" not in en_page
+    assert numbers(zh_page) == numbers(en_page) and len(numbers(en_page)) == 2
+    assert all(len(row) == 5 for row in numbers(en_page))  # rank and four numbers
+    page = text(hub.handle(Request("GET", "/team", cookies=team)))
+    assert "第 1 轮（第 0-1 周）：标价 410，服务预算" in page and "赢回方式 两者" in page
+    # An unknown language is English, and is not remembered.
+    r = hub.handle(Request("GET", "/team", {"lang": "fr"}, cookies={"team": token}))
+    assert set_cookies(r) == [] and "Team 1: Nanyuan Hotel" in text(r)
+    r = hub.handle(Request("GET", "/teacher", {"lang": "zh"}))  # refused, in Chinese
+    assert r.status == 403 and "教师地址" in text(r)
+
+
+def test_chinese_texts_of_the_classroom_are_complete() -> None:
+    """Every classroom text has a Chinese form with no English left and the same values."""
+    keys = [k for k in TEXT if k.startswith(("g_", "e_"))]
+    assert len(keys) > 60
+    for key in keys:
+        en, zh = TEXT[key]
+        fields_en = set(re.findall(r"{(\w+)", en))
+        fields_zh = set(re.findall(r"{(\w+)", zh))
+        assert fields_zh <= fields_en | {"period"}, key
+        left = re.sub(r"{\w+}", "", zh).replace("run.py classroom", "")  # a command stays
+        assert not re.findall(r"[A-Za-z]{3,}", left), key
+        assert zh != en or not re.search(r"[A-Za-z]", en), key
 
 
 # ---- the command ---------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from . import live
+from .i18n import tr
 
 LOBBY, PLAYING, OVER = "lobby", "playing", "over"
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0, 1: read aloud, typed by hand
@@ -46,11 +47,22 @@ class GameError(ValueError):
 
     Attributes:
         status: The HTTP status the web layer answers with (400, 403 or 409).
+        key: The message's key in ``i18n.TEXT`` ("" if it has none), so pages can show it in
+            another language.
+        values: The values the message is formatted with.
     """
 
-    def __init__(self, message: str, status: int = 400):
+    def __init__(self, message: str, status: int = 400, key: str = "",
+                 values: dict[str, object] | None = None):
         super().__init__(message)
         self.status = status
+        self.key = key
+        self.values = values or {}
+
+    @classmethod
+    def of(cls, key: str, status: int = 400, **values: object) -> GameError:
+        """The refusal ``key`` of ``i18n.TEXT``, in English, formatted with ``values``."""
+        return cls(tr(key, "en", **values), status, key, values)
 
 
 @dataclass
@@ -178,7 +190,7 @@ class Game:
         typed = "".join(str(code).split()).upper()
         team = next((t for t in self.teams if secrets.compare_digest(t.code, typed)), None)
         if team is None:
-            raise GameError("unknown join code: ask your teacher for your team's code", 403)
+            raise GameError.of("e_code", 403)
         token = secrets.token_urlsafe(18)
         team.sessions.add(token)
         team.last_seen = self.clock()
@@ -219,7 +231,7 @@ class Game:
         levers = self.bounds[firm]
         unknown = sorted(set(form) - set(levers) - {"firm", "round"})
         if unknown:
-            raise GameError(f"no such lever for this firm: {', '.join(map(str, unknown))}")
+            raise GameError.of("e_lever", names=", ".join(map(str, unknown)))
         out: dict[str, Decision] = {}
         for what, lever in levers.items():
             if what not in form:
@@ -227,10 +239,12 @@ class Game:
             raw = form[what]
             try:
                 value = lever.check(raw if what == "winback" else float(str(raw).strip()))
-            except (TypeError, ValueError) as e:
-                detail = str(e) if what == "winback" else (
-                    f"{what} must be a number within {lever.lo:g}..{lever.hi:g}, got {raw!r}")
-                raise GameError(detail) from None
+            except (TypeError, ValueError):
+                if what == "winback":
+                    raise GameError.of("e_winback", choices=str(live.WINBACK),
+                                       got=repr(raw)) from None
+                raise GameError.of("e_number", what=what, lo=f"{lever.lo:g}",
+                                   hi=f"{lever.hi:g}", got=repr(raw)) from None
             out[what] = value
         return out
 
@@ -244,15 +258,14 @@ class Game:
         """
         team = self.team_of(token)
         if team is None:
-            raise GameError("join with your team's code first", 403)
+            raise GameError.of("e_join_first", 403)
         team.last_seen = self.clock()
         if "firm" in form and str(form["firm"]) != team.firm:
-            raise GameError(f"{team.name} plays {team.firm_name} only", 403)
+            raise GameError.of("e_plays", 403, n=team.number, firm=team.firm_name)
         if self.state != PLAYING:
-            raise GameError("the game has not started yet" if self.state == LOBBY
-                            else "the game is over", 409)
+            raise GameError.of("e_not_started" if self.state == LOBBY else "e_over", 409)
         if "round" in form and str(form["round"]).strip() != str(self.round):
-            raise GameError(f"round {form['round']} is over: this is round {self.round}", 409)
+            raise GameError.of("e_round_over", 409, got=form["round"], r=self.round)
         team.pending = {**(team.pending or team.decisions), **self.check(team.firm, form)}
         self.version += 1
         if all(t.pending is not None for t in self.teams):
@@ -275,14 +288,14 @@ class Game:
     def start(self) -> None:
         """Open round 1 (teams may join before and after)."""
         if self.state != LOBBY:
-            raise GameError("the game has already started", 409)
+            raise GameError.of("e_started", 409)
         self.state = PLAYING
         self.version += 1
 
     def set_periods(self, periods: Any) -> int:
         """Change the number of periods per round (from the next round played)."""
         if self.state == OVER:
-            raise GameError("the game is over", 409)
+            raise GameError.of("e_over", 409)
         self.periods = self._check_periods(periods)
         self.version += 1
         return self.periods
@@ -290,8 +303,7 @@ class Game:
     def advance(self) -> RoundResult:
         """The teacher moves on: play the open round with the decisions submitted so far."""
         if self.state != PLAYING:
-            raise GameError("start the game first" if self.state == LOBBY
-                            else "the game is over", 409)
+            raise GameError.of("e_start_first" if self.state == LOBBY else "e_over", 409)
         return self._play(by_teacher=True)
 
     @staticmethod
@@ -301,8 +313,7 @@ class Game:
         except ValueError:
             n = float("nan")
         if not math.isfinite(n) or n != int(n) or not 1 <= n <= MAX_PERIODS:
-            raise GameError(f"periods per round must be a whole number 1..{MAX_PERIODS}, "
-                            f"got {periods!r}")
+            raise GameError.of("e_periods", max=MAX_PERIODS, got=repr(periods))
         return int(n)
 
     def _play(self, by_teacher: bool) -> RoundResult:

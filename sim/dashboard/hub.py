@@ -15,8 +15,12 @@ Pages:
     ``/api/submit``    a team's decisions as JSON -> JSON
 
 Sessions are cookies (HttpOnly, SameSite=Strict): ``team`` holds the session token that
-``Game.join`` bound to one firm, ``teacher`` the teacher's key. When bound to a loopback
-address, requests naming any other host are refused (no DNS rebinding).
+``Game.join`` bound to one firm, ``teacher`` the teacher's key, ``lang`` the page language. When
+bound to a loopback address, requests naming any other host are refused (no DNS rebinding).
+
+Every page is in English or Chinese (``i18n``): a link at its top opens it with ``?lang=zh`` or
+``?lang=en``, which the browser session then keeps (a session cookie). The JSON answers and the
+numbers stay as they are in both.
 """
 
 from __future__ import annotations
@@ -36,14 +40,13 @@ from urllib.parse import parse_qs, urlsplit
 from ..palette import MARKER, color
 from .cli import is_loopback
 from .game import LOBBY, OVER, PLAYING, Game, GameError, Team
-from .i18n import period_word
+from .i18n import LANGS, TEXT, name, period_word, tr
 from .svg import Chart, Series, render
 
 MAX_BODY = 16_384  # bytes: the forms are a few fields
 JOIN_TRIES = 10  # wrong join codes per client and minute before it must wait
-WINBACK_LABELS = {"price": "price offer to lost customers",
-                  "contact": "personal contact with lost customers",
-                  "both": "both", "none": "none"}
+WINBACK_LABELS = {"price": "g_wb_price", "contact": "g_wb_contact", "both": "g_wb_both",
+                  "none": "g_wb_none"}  # win-back offers -> their labels' keys in i18n.TEXT
 
 
 @dataclass
@@ -139,7 +142,20 @@ class Hub:
             known = any(p == req.path for _, p in routes)
             return Response(405 if known else 404, b"not here", "text/plain; charset=utf-8")
         with self.lock:
-            return route(req)
+            resp = route(req)
+        chosen = req.query.get("lang")
+        if req.method == "GET" and chosen in LANGS and chosen != req.cookies.get("lang"):
+            resp.headers.append(("Set-Cookie", f"lang={chosen}; Path=/; HttpOnly; "
+                                               "SameSite=Strict"))
+        return resp
+
+    @staticmethod
+    def lang(req: Request) -> str:
+        """The page language: ``?lang=`` if given, else the session's cookie, else English."""
+        for chosen in (req.query.get("lang"), req.cookies.get("lang")):
+            if chosen in LANGS:
+                return str(chosen)
+        return "en"
 
     def is_teacher(self, req: Request) -> bool:
         """Whether the request carries the teacher's key (cookie)."""
@@ -151,56 +167,60 @@ class Hub:
         """Join form (a joined browser goes straight to its team page)."""
         if self.game.team_of(req.cookies.get("team")):
             return redirect("/team")
-        return self.join_page()
+        return self.join_page(self.lang(req))
 
-    def join_page(self, error: str = "", status: int = 200) -> Response:
+    def join_page(self, lang: str, error: str = "", status: int = 200) -> Response:
         """The join form."""
-        body = (f"<h1>{escape(self.title)}: join the game</h1>{_error(error)}"
-                "<form method='post' action='/join' class='join'>"
-                "<label>Your team's join code <input name='code' autocomplete='off' "
-                "autocapitalize='characters' maxlength='12' required autofocus></label> "
-                "<button type='submit'>Join</button></form>")
-        return self.page("Join", body, status)
+        body = (f"<h1>{escape(tr('g_join_title', lang, title=name(self.title, lang)))}</h1>"
+                f"{_error(error)}<form method='post' action='/join' class='join'>"
+                f"<label>{escape(tr('g_code_label', lang))} <input name='code' "
+                "autocomplete='off' autocapitalize='characters' maxlength='12' required "
+                f"autofocus></label> <button type='submit'>{escape(tr('g_join', lang))}</button>"
+                "</form>")
+        return self.page(tr("g_join", lang), body, lang, "/", status)
 
     def join(self, req: Request) -> Response:
         """Check the code (at most ``JOIN_TRIES`` wrong ones a minute) and bind the session."""
+        lang = self.lang(req)
         now = self.clock()
         fails = [t for t in self.failed.get(req.client, []) if now - t < 60]
         self.failed[req.client] = fails
         if len(fails) >= JOIN_TRIES:
-            return self.join_page("Too many wrong codes: wait a minute and try again.", 429)
+            return self.join_page(lang, tr("g_too_many", lang), 429)
         try:
             team, token = self.game.join(str(req.form.get("code", "")))
         except GameError as e:
             fails.append(now)
-            return self.join_page(str(e), e.status)
+            return self.join_page(lang, refusal(e, lang), e.status)
         return redirect("/team", ("team", token))
 
     def team_page(self, req: Request, error: str = "", status: int = 200) -> Response:
         """The team's firm, its levers for the open round, and the leaderboard."""
-        game = self.game
+        game, lang = self.game, self.lang(req)
         team = game.seen(req.cookies.get("team"))
         if team is None:
             return redirect("/")
-        head = (f"<h1 class='team-head'>{escape(team.name)}: {escape(team.firm_name)}</h1>"
-                f"<p class='status'>{escape(self.status_line())}</p>{_error(error)}")
+        me = tr("g_team_n", lang, n=team.number)
+        head = (f"<h1 class='team-head'>"
+                f"{escape(tr('g_named', lang, a=me, b=name(team.firm_name, lang)))}</h1>"
+                f"<p class='status'>{escape(self.status_line(lang))}</p>{_error(error)}")
         if game.state == LOBBY:
-            body = "<p class='wait'>Waiting for the teacher to start the game.</p>"
+            body = f"<p class='wait'>{escape(tr('g_wait_start', lang))}</p>"
         elif game.state == OVER:
-            body = "<p class='wait'>The game is over: see the final leaderboard.</p>"
+            body = f"<p class='wait'>{escape(tr('g_wait_over', lang))}</p>"
         elif team.pending is not None:
-            body = ("<p class='submitted'>Submitted for round "
-                    f"{game.round}. Waiting for the other teams or the teacher. "
-                    "You may still change your decisions.</p>" + self.lever_form(team))
+            body = (f"<p class='submitted'>{escape(tr('g_submitted', lang, r=game.round))}</p>"
+                    + self.lever_form(team, lang))
         else:
-            body = self.lever_form(team)
-        body += self.last_round(team) + self.board_html()
+            body = self.lever_form(team, lang)
+        body += self.last_round(team, lang) + self.board_html(lang)
         script = _reload_on("team", f"{game.state}:{game.round}:{team.pending is not None}")
-        return self.page(team.name, head + body + script, status)
+        return self.page(me, head + body + script, lang, "/team", status)
 
-    def lever_form(self, team: Team) -> str:
+    def lever_form(self, team: Team, lang: str = "en") -> str:
         """The form with the team's levers at their values in force (or submitted)."""
         game = self.game
+        word = period_word(game.market.spec.period, lang)
         values = team.pending if team.pending is not None else team.decisions
         rows = []
         for what, lever in game.bounds[team.firm].items():
@@ -208,40 +228,42 @@ class Hub:
             if what == "winback":
                 options = "".join(
                     f"<option value='{k}'{' selected' if k == value else ''}>"
-                    f"{escape(label)}</option>" for k, label in WINBACK_LABELS.items())
+                    f"{escape(tr(key, lang))}</option>" for k, key in WINBACK_LABELS.items())
                 field_ = f"<select name='winback'>{options}</select>"
-                label = "Win-back offer"
+                label = tr("g_winback", lang)
             else:
                 field_ = (f"<input type='number' name='{what}' value='{float(value):g}' "
                           f"min='{lever.lo:g}' max='{lever.hi:g}' step='any' required>")
-                label = ("List price" if what == "price"
-                         else f"Service budget per {period_word(game.market.spec.period)}")
-                label += f" ({lever.lo:g} to {lever.hi:g})"
+                label = (tr("g_price", lang) if what == "price"
+                         else tr("g_budget", lang, period=word))
+                label += tr("g_range", lang, lo=f"{lever.lo:g}", hi=f"{lever.hi:g}")
             rows.append(f"<label class='lever lever-{what}'>{escape(label)} {field_}</label>")
-        return (f"<form method='post' action='/team' class='levers'>"
-                f"<h2>Round {game.round}: your decisions "
-                f"({game.periods} {period_word(game.market.spec.period)}s)</h2>"
-                f"<input type='hidden' name='round' value='{game.round}'>"
-                + "".join(rows) + "<button type='submit'>Submit decisions</button></form>")
+        head = tr("g_round_head", lang, r=game.round, n=game.periods, period=word)
+        return (f"<form method='post' action='/team' class='levers'><h2>{escape(head)}</h2>"
+                f"<input type='hidden' name='round' value='{game.round}'>" + "".join(rows)
+                + f"<button type='submit'>{escape(tr('g_submit', lang))}</button></form>")
 
-    def last_round(self, team: Team) -> str:
+    def last_round(self, team: Team, lang: str = "en") -> str:
         """What the team's decisions were in the last round played."""
         if not self.game.rounds:
             return ""
         r = self.game.rounds[-1]
-        kept = "" if team.firm in r.submitted else " (not submitted: last decisions kept)"
-        d = ", ".join(f"{k} {_show(v)}" for k, v in r.decisions[team.firm].items())
-        return (f"<p class='last'>Round {r.number} ({period_word(self.game.market.spec.period)}"
-                f"s {r.first}-{r.last}): {escape(d)}{escape(kept)}</p>")
+        kept = "" if team.firm in r.submitted else tr("g_kept", lang)
+        d = tr("g_sep", lang).join(f"{tr('g_lever_' + k, lang)} {_decision(k, v, lang)}"
+                                   for k, v in r.decisions[team.firm].items())
+        text = tr("g_last", lang, r=r.number, first=r.first, last=r.last, decisions=d,
+                  period=period_word(self.game.market.spec.period, lang))
+        return f"<p class='last'>{escape(text + kept)}</p>"
 
     def submit(self, req: Request) -> Response:
         """A team's form: decisions for the open round."""
+        lang = self.lang(req)
         try:
             self.game.submit(req.cookies.get("team"), req.form)
         except GameError as e:
             if self.game.team_of(req.cookies.get("team")) is None:
-                return self.join_page(str(e), e.status)
-            return self.team_page(req, str(e), e.status)
+                return self.join_page(lang, refusal(e, lang), e.status)
+            return self.team_page(req, refusal(e, lang), e.status)
         return redirect("/team")
 
     def api_submit(self, req: Request) -> Response:
@@ -256,46 +278,55 @@ class Hub:
 
     def teacher_page(self, req: Request, error: str = "", status: int = 200) -> Response:
         """Round control, join codes, leaderboard and the market's charts."""
+        lang = self.lang(req)
+        title = tr("g_teacher", lang)
         if "key" in req.query:
             if secrets.compare_digest(req.query["key"], self.teacher_key):
                 return redirect("/teacher", ("teacher", self.teacher_key))
-            return self.page("Teacher", _error("wrong teacher key"), 403)
+            return self.page(title, _error(tr("g_wrong_key", lang)), lang, "/teacher", 403)
         if not self.is_teacher(req):
-            return self.page("Teacher", _error("Open the teacher's address that "
-                                               "run.py classroom printed."), 403)
+            return self.page(title, _error(tr("g_open_teacher", lang)), lang, "/teacher", 403)
         game = self.game
+        word = period_word(game.market.spec.period, lang)
         control = ""
         if game.state == LOBBY:
-            control = _button("/teacher/start", "Start round 1", "start")
+            control = _button("/teacher/start", tr("g_start", lang), "start")
         elif game.state == PLAYING:
-            control = _button("/teacher/advance", f"Play round {game.round} now", "advance")
+            control = _button("/teacher/advance", tr("g_play_now", lang, r=game.round),
+                              "advance")
         if game.state != OVER:
+            per_round = tr("g_per_round", lang, period=word, Period=word.capitalize())
             control += ("<form method='post' action='/teacher/periods' class='periods'>"
-                        f"<label>{period_word(game.market.spec.period).capitalize()}s per "
-                        f"round <input type='number' name='periods' value='{game.periods}' "
-                        "min='1' max='52' step='1'></label> <button type='submit'>Set</button>"
-                        "</form>")
+                        f"<label>{escape(per_round)} <input type='number' name='periods' "
+                        f"value='{game.periods}' min='1' max='52' step='1'></label> "
+                        f"<button type='submit'>{escape(tr('g_set', lang))}</button></form>")
         teams = "".join(
-            f"<tr data-firm='{t.firm}'><td>{escape(t.name)}</td><td>{escape(t.firm_name)}</td>"
-            f"<td class='code'>{t.code}</td><td class='team-status'>"
-            f"{escape(game.status(t))}</td></tr>" for t in game.teams)
-        body = (f"<h1>{escape(self.title)}: classroom game</h1>"
-                f"<p class='status'>{escape(self.status_line())}</p>{_error(error)}"
+            f"<tr data-firm='{t.firm}'><td>{escape(tr('g_team_n', lang, n=t.number))}</td>"
+            f"<td>{escape(name(t.firm_name, lang))}</td><td class='code'>{t.code}</td>"
+            "<td class='team-status'>"
+            f"{escape(tr('g_st_' + game.status(t).replace(' ', '_'), lang))}</td></tr>"
+            for t in game.teams)
+        heads = "".join(f"<th>{escape(tr(k, lang))}</th>"
+                        for k in ("g_col_team", "g_col_firm", "g_col_code", "g_col_status"))
+        body = (f"<h1>{escape(tr('g_classroom', lang, title=name(self.title, lang)))}</h1>"
+                f"<p class='status'>{escape(self.status_line(lang))}</p>{_error(error)}"
                 f"<div class='control'>{control}</div>"
-                "<div class='cols'><div><h2>Teams</h2>"
-                "<table class='teams'><tr><th>team</th><th>firm</th><th>join code</th>"
-                f"<th>status</th></tr>{teams}</table></div><div>{self.board_html()}</div></div>"
-                f"<div class='charts'>{self.charts()}</div>"
+                f"<div class='cols'><div><h2>{escape(tr('g_teams', lang))}</h2>"
+                f"<table class='teams'><tr>{heads}</tr>{teams}</table></div>"
+                f"<div>{self.board_html(lang)}</div></div>"
+                f"<div class='charts'>{self.charts(lang)}</div>"
                 + _reload_on("teacher", str(game.version)))
-        return self.page("Teacher", body, status)
+        return self.page(title, body, lang, "/teacher", status)
 
     def _teacher_action(self, req: Request, action: Callable[[], object]) -> Response:
+        lang = self.lang(req)
         if not self.is_teacher(req):
-            return self.page("Teacher", _error("only the teacher can do that"), 403)
+            return self.page(tr("g_teacher", lang), _error(tr("g_only_teacher", lang)), lang,
+                             "/teacher", 403)
         try:
             action()
         except GameError as e:
-            return self.teacher_page(req, str(e), e.status)
+            return self.teacher_page(req, refusal(e, lang), e.status)
         return redirect("/teacher")
 
     def start(self, req: Request) -> Response:
@@ -326,57 +357,91 @@ class Hub:
             data["codes"] = {t.name: t.code for t in self.game.teams}
         return as_json(data)
 
-    def status_line(self) -> str:
+    def status_line(self, lang: str = "en") -> str:
         """"Round 3 open: 1 of 2 teams submitted; week 8 of 260" and the like."""
-        game, word = self.game, period_word(self.game.market.spec.period)
-        where = f" · {word} {game.market.t} of {game.horizon}"
+        game, word = self.game, period_word(self.game.market.spec.period, lang)
+        where = tr("g_where", lang, period=word, t=game.market.t, horizon=game.horizon)
         if game.state == LOBBY:
-            return f"Not started: teams can join{where}"
+            return tr("g_lobby", lang, where=where)
         if game.state == OVER:
-            return f"Game over after round {len(game.rounds)}{where}"
+            return tr("g_over", lang, r=len(game.rounds), where=where)
         done = sum(t.pending is not None for t in game.teams)
-        return f"Round {game.round} open: {done} of {len(game.teams)} teams submitted{where}"
+        return tr("g_open", lang, r=game.round, done=done, n=len(game.teams), where=where)
 
-    def board_html(self) -> str:
+    def board_html(self, lang: str = "en") -> str:
         """The leaderboard table."""
         game = self.game
-        after = (f"after round {len(game.rounds)}" if game.rounds else "before round 1")
+        head = (tr("g_board_after", lang, r=len(game.rounds)) if game.rounds
+                else tr("g_board_before", lang))
+        teams = {t.firm: tr("g_team_n", lang, n=t.number) for t in game.teams}
         rows = "".join(
-            f"<tr data-firm='{s.firm}'><td>{s.rank}</td><td>{escape(s.team)}</td>"
-            f"<td>{escape(s.firm_name)}</td><td class='num'>{s.cumulative_profit:,.0f}</td>"
+            f"<tr data-firm='{s.firm}'><td>{s.rank}</td>"
+            f"<td>{escape(teams.get(s.firm, tr('g_computer', lang)))}</td>"
+            f"<td>{escape(name(s.firm_name, lang))}</td>"
+            f"<td class='num'>{s.cumulative_profit:,.0f}</td>"
             f"<td class='num'>{s.round_profit:,.0f}</td>"
             f"<td class='num'>{_pct(s.retention, 2)}</td><td class='num'>{_pct(s.share, 1)}</td>"
             "</tr>" for s in game.leaderboard())
-        return (f"<h2 class='board-head'>Leaderboard {after}</h2><table class='leaderboard'>"
-                "<tr><th>#</th><th>team</th><th>firm</th><th>cumulative profit</th>"
-                "<th>last round's profit</th><th>retention (mean per period)</th>"
-                f"<th>market share</th></tr>{rows}</table>")
+        heads = "".join(f"<th>{escape(tr(k, lang))}</th>" for k in (
+            "g_col_team", "g_col_firm", "g_col_profit", "g_col_round", "g_col_retention",
+            "g_col_share"))
+        return (f"<h2 class='board-head'>{escape(head)}</h2><table class='leaderboard'>"
+                f"<tr><th>#</th>{heads}</tr>{rows}</table>")
 
-    def charts(self) -> str:
+    def charts(self, lang: str = "en") -> str:
         """Market share, cumulative profit and retention; round starts as dashed lines."""
         game = self.game
-        df, xlabel = game.frame(), period_word(game.market.spec.period)
+        df, xlabel = game.frame(), period_word(game.market.spec.period, lang)
         marks = [(r.first, MARKER, str(r.number)) for r in game.rounds[1:]]
         firms = [(k, fid, df[df["firm"] == fid]) for k, fid in enumerate(game.names)]
         out = []
         for col, title, ylabel, scale in (
-                ("market_share", "Market share", "%", 100.0),
-                ("cumulative_profit", "Cumulative profit", "", 1.0),
-                ("retention_rate", "Retention per period", "%", 100.0)):
+                ("market_share", "g_chart_share", "%", 100.0),
+                ("cumulative_profit", "g_chart_profit", "", 1.0),
+                ("retention_rate", "g_chart_retention", "%", 100.0)):
             series = [Series(g["period"].tolist(), (g[col].astype(float) * scale).tolist(),
-                             game.names[fid], color(k)) for k, fid, g in firms]
-            svg = render(Chart(title, xlabel, ylabel, vlines=marks), series,
-                         hint="the charts fill as rounds are played")
+                             name(game.names[fid], lang), color(k)) for k, fid, g in firms]
+            svg = render(Chart(tr(title, lang), xlabel, ylabel, vlines=marks), series,
+                         hint=tr("g_chart_hint", lang))
             out.append(f"<div class='chart chart-{col}'>{svg}</div>")
         return "".join(out)
 
-    def page(self, title: str, body: str, status: int = 200) -> Response:
-        """A whole HTML page."""
-        html = ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+    def page(self, title: str, body: str, lang: str = "en", here: str = "/",
+             status: int = 200) -> Response:
+        """A whole HTML page in ``lang``, with a link to the page ``here`` in the other one."""
+        other = "en" if lang == "zh" else "zh"
+        switch = (f"<nav class='lang-switch'><a href='{here}?lang={other}' "
+                  f"hreflang='{_html_lang(other)}' lang='{_html_lang(other)}'>"
+                  f"{escape(tr('language', lang))}</a></nav>")
+        full = tr("g_named", lang, a=title, b=name(self.title, lang))
+        html = (f"<!doctype html><html lang='{_html_lang(lang)}'><head><meta charset='utf-8'>"
                 "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-                f"<title>{escape(title)}: {escape(self.title)}</title><style>{CSS}</style>"
-                f"</head><body>{body}</body></html>")
+                f"<title>{escape(full)}</title><style>{CSS}</style>"
+                f"</head><body>{switch}{body}</body></html>")
         return Response(status, html.encode())
+
+
+def refusal(e: GameError, lang: str) -> str:
+    """The game's refusal ``e`` in ``lang`` (its English text if it has no key)."""
+    if lang == "en" or e.key not in TEXT:
+        return str(e)
+    values = dict(e.values)
+    if "firm" in values:
+        values["firm"] = name(str(values["firm"]), lang)
+    if "what" in values:
+        values["what"] = tr(f"g_lever_{values['what']}", lang)
+    return tr(e.key, lang, **values)
+
+
+def _decision(what: str, value: object, lang: str) -> str:
+    """A decision as the last-round line shows it (win-back offers in words, but in English)."""
+    if what == "winback" and lang != "en" and value in WINBACK_LABELS:
+        return tr(WINBACK_LABELS[str(value)], lang)
+    return _show(value)
+
+
+def _html_lang(lang: str) -> str:
+    return "zh-Hans" if lang == "zh" else "en"
 
 
 def _hostname(host: str) -> str:
@@ -426,6 +491,7 @@ td.num{text-align:right} .code{font-family:monospace;font-size:24px;letter-spaci
 label{display:block;margin:8px 0} input,select,button{font-size:18px;padding:4px 8px}
 form{margin:6px 0} .control form{display:inline-block;margin-right:24px}
 .control label{display:inline} .cols{display:flex;gap:32px;flex-wrap:wrap}
+.lang-switch{float:right;font-size:18px;margin-left:16px}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(380px,1fr));gap:8px;
         margin-top:8px;max-width:1500px}
 """
