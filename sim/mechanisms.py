@@ -55,6 +55,7 @@ REGISTRY: tuple[Entry, ...] = (
     Entry("turnover", "sim.turnover:Turnover", _turnover_on),
     Entry("cohorts", "sim.cohorts:Cohorts", lambda sc: sc.params.cohorts.enabled),
     Entry("dropout", "sim.dropout:Dropout", lambda sc: sc.params.dropout.enabled),
+    Entry("brands", "sim.purchases:Purchases", lambda sc: sc.params.brands.enabled),
 )
 
 

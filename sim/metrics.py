@@ -33,6 +33,8 @@ COLUMNS = (
     "clv_mean", "clv_realised", "exited", "entered", "out_of_market", "events",
     # staggered acquisition and dropout (ODD 7.21-7.22)
     "arrived", "dropped_out",
+    # share of wallet (ODD 7.23)
+    "share_of_wallet",
 )
 
 # The core's columns that count customers, purchases or contacts. The model counts agents; the

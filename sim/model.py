@@ -235,6 +235,13 @@ class Market(mesa.Model):
 
         return pd.DataFrame(columns=list(TABLE_COLUMNS))
 
+    def brand_table(self) -> pd.DataFrame:
+        """Brand performance per analysis window (``brand_performance.csv``, ODD 7.23)."""
+        from .purchases import Purchases
+
+        m = self.mechanism("brands")
+        return m.table() if isinstance(m, Purchases) else pd.DataFrame()
+
     def event_table(self) -> pd.DataFrame:
         """The applied events (``events.csv``)."""
         return self.events.table()

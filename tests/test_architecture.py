@@ -17,13 +17,14 @@ from sim.step import Mechanism, Phase
 
 SIM = Path(__file__).resolve().parents[1] / "sim"
 STATE = {"constants", "config", "scale", "step", "customers", "network", "talk", "transitions",
+         "analysis",
          "prices", "sampling", "trust"}
 MECHANISMS = {"choice", "experience", "bonds", "churn", "accounting", "awareness", "wom",
               "referrals", "complaints", "contagion", "loyalty_types", "turnover", "cohorts",
-              "events", "arrivals", "dropout"}
+              "events", "arrivals", "dropout", "purchases"}
 MODEL = {"model", "firm", "metrics", "mechanisms"}
 API = {"api", "output", "plots", "palette", "__init__"}
-TOP = {"experiments", "dashboard", "validation", "data", "analysis"}
+TOP = {"experiments", "dashboard", "validation", "data"}
 
 
 def floor(module: str) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from . import analyse
 from .log import DUPLICATES, FORMATS, PERIODS, LogSpec, spec_for
 
 EXIT_OK = 0
@@ -31,7 +32,8 @@ def add_commands(sub: argparse._SubParsersAction) -> dict:
                    help="maximum likelihood with scipy (default) or pymc-marketing's "
                         "BetaGeoModel (MAP, flat priors; pip install 'loyaltysim[data]')")
     b.add_argument("--out", help="write baseline.csv and baseline.png into this folder")
-    return {"data": cmd_data}
+    analyse.add_parser(sub)
+    return {"data": cmd_data, "analyse": analyse.cmd_analyse}
 
 
 def _log_options(p: argparse.ArgumentParser) -> None:

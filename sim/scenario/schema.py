@@ -24,6 +24,7 @@ from ..dropout import DropoutParams
 from ..experience import ExperienceParams
 from ..loyalty_types import LoyaltyTypeParams
 from ..network import NetworkParams
+from ..purchases import BrandParams, parse_window
 from ..referrals import ReferralParams
 from ..strategies import StrategyConfig
 from ..trust import TrustParams
@@ -209,6 +210,7 @@ class Params(Strict):
     referrals: ReferralParams = ReferralParams()
     dropout: DropoutParams = DropoutParams()
     arrivals: ArrivalParams = ArrivalParams()
+    brands: BrandParams = BrandParams()
     complaints: ComplaintParams = ComplaintParams()
     loyalty_types: LoyaltyTypeParams = LoyaltyTypeParams()
     turnover: TurnoverParams = TurnoverParams()
@@ -265,6 +267,11 @@ class Scenario(Strict):
                 raise ValueError(f"market.initial.{fid}: active + lost must be at most 1")
         check_events(self)
         check_strategies(self)
+        for k, text in enumerate(self.params.brands.windows or ()):
+            try:
+                parse_window(text, self.period, self.horizon)
+            except ValueError as e:
+                raise ValueError(f"params.brands.windows[{k}]: {e}") from None
         return self
 
 
