@@ -70,12 +70,23 @@ def trap_tab(model: Classroom, lang: str) -> None:
 
 
 def loyalty_tab(model: Classroom, lang: str) -> None:
-    """Dick & Basu composition per firm and customers lost by reason."""
+    """Retention, satisfaction and share of wallet side by side; Dick & Basu; losses by reason.
+
+    The three measures of loyalty the teaching material names, per firm.
+    """
     def build() -> list[str]:
         c = context(model, lang)
+        kw = {"names": c["names"], "marks": c["marks"], "xlim": c["xlim"], "lang": lang}
+        measures = [
+            figures.lines(c["df"], "retention_rate", tr("ret", lang), tr("churn_y", lang),
+                          c["xlabel"], 8, scale=100, **kw),
+            figures.lines(c["df"], "satisfaction_mean", tr("sat", lang), tr("sat_y", lang),
+                          c["xlabel"], scale=100, **kw),
+            figures.lines(c["df"], "share_of_wallet", tr("sow", lang), tr("sow_y", lang),
+                          c["xlabel"], scale=100, **kw)]
         out = figures.loyalty(c["df"], c["xlabel"], c["names"], lang) \
             if "loyal_true" in c["df"].columns else []
-        return out + [figures.lost_by_reason(c["df"], c["names"], lang)]
+        return measures + out + [figures.lost_by_reason(c["df"], c["names"], lang)]
     with solara.Div(classes=["dash-grid"]):
         for chart in _memo(model, lang, "loyalty", build):
             svg(chart, "loyalty")
