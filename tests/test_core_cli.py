@@ -24,7 +24,7 @@ def test_run_writes_every_output(tmp_path):
     assert r.returncode == 0, r.stderr
     names = {p.name for p in out.iterdir()}
     assert {"trajectories.csv", "customers.csv", "summary.txt", "scenario.yaml", "run.json",
-            "retention_churn.png", "market_share.png", "profit.png", "satisfaction_trust.png",
+            "churn.png", "market_share.png", "profit.png", "satisfaction_trust.png",
             "service_price.png"} <= names
     df = pd.read_csv(out / "trajectories.csv")
     assert list(df.columns) == list(COLUMNS)

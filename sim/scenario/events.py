@@ -128,6 +128,30 @@ def check_events(scenario: Any) -> None:
             if ev.segment is not None and ev.segment not in segments:
                 raise ValueError(f"{where}: unknown segment {ev.segment!r}; segments are "
                                  f"{segments}")
+    _check_parameter_path(scenario)
+
+
+def _check_parameter_path(scenario: Any) -> None:
+    """Apply the events on ``params.*`` in time order: every value they lead to must be valid.
+
+    A ``scale`` event's result depends on the value before it (the file's, or an earlier
+    event's), so it is checked here rather than in the event alone.
+    """
+    blocks: dict[str, Any] = {}
+    order = sorted(enumerate(scenario.events), key=lambda kv: kv[1].at)
+    for k, ev in order:
+        if ev.type not in ("set", "scale") or not ev.target.startswith("params."):
+            continue
+        _, name, field = ev.target.split(".")
+        block = blocks.get(name, getattr(scenario.params, name))
+        old = getattr(block, field)
+        new = ev.value if ev.type == "set" else old * ev.factor
+        try:
+            blocks[name] = new_params_block(block, field, new)
+        except ValueError as e:
+            raise LocatedError(("events", k, "factor" if ev.type == "scale" else "value"),
+                               f"events[{k}] ({ev.type} at {ev.at}): {ev.target} would become "
+                               f"{new:g}: {e}") from None
 
 
 def _firms_named(ev: Any) -> list[str]:
