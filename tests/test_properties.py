@@ -320,10 +320,9 @@ events:
 """
 
 
-@pytest.mark.xfail(strict=True, reason="sim/scenario/events.py checks the value of a `set` "
-                   "event on params.* but not the result of a `scale` event: dormancy 26 x 1.3 "
-                   "= 33.8 (or temperature x 0) passes `run.py check` and the run then stops "
-                   "at period 1 with an internal error (ValueError in new_params_block)")
+# Fixed: a `scale` event's result on params.* was not checked at load (dormancy 26 x 1.3 =
+# 33.8 passed `run.py check` and the run stopped with an internal error); the events on
+# params.* are now applied in time order when the scenario is validated.
 def test_scale_event_result_is_validated(tmp_path):
     """A scenario that validates runs to its horizon; else the input error names the event."""
     from sim.scenario import InputError
