@@ -116,5 +116,8 @@ class Contagion(Mechanism):
 
 def hazard(c: Customers, f: int, ids: np.ndarray, h0: float, p: ContagionParams) -> np.ndarray:
     """h_if for customers ``ids`` at firm ``f``."""
+    if h0 <= 0:
+        return np.zeros(ids.size, F32)
     gamma = F32(p.effect) * (1 - F32(p.loyal_shield) * c.affective[f, ids])
-    return np.minimum(F32(h0) * ((1 + gamma) ** c.exposure[f, ids] - 1), 1)
+    with np.errstate(over="ignore"):  # a huge exposure gives inf, and then a hazard of 1
+        return np.minimum(F32(h0) * ((1 + gamma) ** c.exposure[f, ids] - 1), 1)
