@@ -5,7 +5,8 @@ agents served):
 
 revenue  = w * sum of prices paid by served agents
 cost     = n_served (c_var + sum_d c_d s_fd) + fixed + promotion + relationship + investment
-           + advertising + complaint handling + redress + loyalty programme
+           + advertising + complaint handling + redress + loyalty programme + referral rewards
+           + crisis compensation (type: crisis_response, ODD 7.24)
            (fixed cost is not charged while the firm is closed: events firm_enter / firm_exit)
 profit   = revenue - cost;  cash <- cash + profit
 unit_margin = (revenue - n_served (c_var + sum_d c_d s_fd)) / n_served
@@ -22,11 +23,12 @@ if TYPE_CHECKING:
 
 COST_COLUMNS = ("cost_variable", "cost_service", "cost_fixed", "cost_promotion",
                 "cost_relationship", "cost_investment", "cost_advertising", "cost_complaints",
-                "cost_redress", "cost_programme", "cost_referral")
+                "cost_redress", "cost_programme", "cost_referral", "crisis_cost")
 SPEND = {"cost_promotion": "promotion", "cost_relationship": "relationship",
          "cost_investment": "service", "cost_advertising": "advertising",
          "cost_complaints": "complaints", "cost_redress": "redress",
-         "cost_programme": "programme", "cost_referral": "referral"}
+         "cost_programme": "programme", "cost_referral": "referral",
+         "crisis_cost": "crisis"}
 
 
 def settle(firm: Firm, served_agents: int, paid_by_agents: float) -> Books:

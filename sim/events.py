@@ -18,6 +18,9 @@ Event types (schema in ``sim/scenario/events.py``):
   update with x = -severity, values and psychological bonds B <- B (1 - severity); its active
   customers remember an ``ethical`` incident, so their losses count under "ethical".
 
+Both note the crisis on the firm (``firm.crises``: type, period, the customers touched, their
+trust and psychological bond before it), which a ``crisis_response`` strategy reads (ODD 7.24).
+
 Every applied event is logged (``events.csv``: period, type, firm, target, value, customers,
 note; ``customers`` is the number of real customers it touched) and counted in the
 trajectory column ``events`` of the firms it concerns.
@@ -45,7 +48,7 @@ from .constants import (
     STRUCTURAL_BONDS,
 )
 from .sampling import pick
-from .step import Books, Choices, Losses, Mechanism, Phase, Tally, Visit, World
+from .step import Books, Choices, Crisis, Losses, Mechanism, Phase, Tally, Visit, World
 from .transitions import lose
 
 if TYPE_CHECKING:
@@ -200,6 +203,7 @@ def _service_failure(tl: Timeline, ev: Any) -> Outcome:
     c, f = m.customers, firm.index
     active = np.flatnonzero(c.status[f] == ACTIVE)
     ids = pick(m.rng, active, int(m.rng.binomial(active.size, ev.share)))
+    _record(tl, ev.type, f, ids, active.size, ids.size)
     c.satisfaction[f, ids] *= F32(1 - ev.severity)
     trust.update_trust(c, f, ids, np.full(ids.size, -ev.severity, F32), m.params.trust)
     c.bond(f, "psychological")[ids] *= F32(1 - ev.severity / 2)
@@ -215,6 +219,8 @@ def _scandal(tl: Timeline, ev: Any) -> Outcome:
     know = (c.status[f] != NEVER) | (c.aware[f] == 1)
     cand = np.flatnonzero(know)
     ids = pick(m.rng, cand, int(m.rng.binomial(cand.size, ev.share)))
+    active = int(np.count_nonzero(c.status[f] == ACTIVE))
+    _record(tl, ev.type, f, ids, active, int(np.count_nonzero(c.status[f, ids] == ACTIVE)))
     trust.update_trust(c, f, ids, np.full(ids.size, -ev.severity, F32), m.params.trust)
     for b in ("values", "psychological"):
         c.bond(f, b)[ids] *= F32(1 - ev.severity)
@@ -222,6 +228,14 @@ def _scandal(tl: Timeline, ev: Any) -> Outcome:
     c.incident[f, hit] = INC_ETHICAL
     c.incident_t[f, hit] = m.t
     return [ev.firm], "trust,values,psychological", ev.severity, int(ids.size)
+
+
+def _record(tl: Timeline, kind: str, f: int, ids: np.ndarray, active: int, touched: int) -> None:
+    """Note the crisis on the firm (``firm.crises``) for a crisis response to read (ODD 7.24)."""
+    c = tl.world.customers
+    tl.world.firms[f].crises.append(Crisis(
+        kind, tl.world.t, f, ids.copy(), c.trust[f, ids].copy(),
+        c.bond(f, "psychological")[ids].copy(), int(active), int(touched)))
 
 
 HANDLERS = {"set": _set_or_scale, "scale": _set_or_scale, "firm_enter": _enter,

@@ -15,7 +15,7 @@ from .strategies import build
 from .strategies.levers import BUDGETS, Activity, LastPeriod, Levers, Referral
 
 if TYPE_CHECKING:
-    from .step import World
+    from .step import Crisis, World
 
 
 class Firm(mesa.Agent):
@@ -36,6 +36,8 @@ class Firm(mesa.Agent):
         bond_levels: The structural and fit bonds it offers newcomers (events change them).
         complaint_desk: Its complaint desk, when the complaints mechanism is on.
         referral: Its referral reward (none by default).
+        crises: Crises events caused at it (sim/events.py writes them; read-only to strategies).
+        wom_dampening: Factor on the chance its dissatisfied customers warn (crisis response).
         available: False while closed (events firm_enter / firm_exit).
         cash: Money in hand; profit adds to it every period.
         last: Last period's served customers and unit margin.
@@ -61,6 +63,8 @@ class Firm(mesa.Agent):
         self.bond_levels = np.array([getattr(cfg.bonds, b) for b in BONDS], np.float32)
         self.complaint_desk: Any = None
         self.referral = Referral()
+        self.crises: list[Crisis] = []
+        self.wom_dampening = 1.0
         # budget rules act first so their cuts apply to this period's spend
         self.strategies = sorted((build(s) for s in cfg.strategies),
                                  key=lambda s: s.category is not None)
@@ -84,6 +88,7 @@ class Firm(mesa.Agent):
         """Run this period's strategies (budget rules first) through the firm's levers."""
         self.spent.clear()
         self.activity.clear()
+        self.wom_dampening = 1.0  # a crisis response sets it again while in force
         if not self.available:
             return
         if self.levers is None:

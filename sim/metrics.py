@@ -27,6 +27,8 @@ COLUMNS = (
     "complaints", "complaints_resolved", "complaints_resolved_fast", "complaints_unresolved",
     "complaints_pending", "wom_positive", "wom_negative", "lost_contagion", "ads_reached",
     "aware_share", "nps", "referrals", "referrals_converted",
+    # crisis response (ODD 7.24)
+    "crisis_reached",
     # programme and PDCA activity, loyalty types, CLV, turnover, events (ODD 7.14-7.19)
     "members", "member_revenue_share", "surveys", "pdca_dimension",
     *(f"loyal_{k}" for k in LOYALTY_TYPES), *(f"lost_loyal_{k}" for k in LOYALTY_TYPES),
@@ -45,6 +47,7 @@ CORE_COUNTS = (
     "new_customers", "lost", "won_back", "won_back_price", "won_back_relationship",
     "demand", "served", "turned_away", "failures",
     "offers_price", "contacts", "contacts_accepted", "ads_reached", "members", "surveys",
+    "crisis_reached",
     "active_won_price", "active_won_relationship", "lost_won_price", "lost_won_relationship",
     "tenure_lost_won_price", "tenure_lost_won_relationship",
     *(f"lost_{r}" for r in REASONS),

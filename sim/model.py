@@ -300,7 +300,7 @@ def offer_row(firm: Firm, revenue: float) -> dict[str, float]:
         "contacts_accepted": a.contacts_accepted, "budget_cuts": a.budget_cuts,
         "ads_reached": a.ads_reached, "members": a.members, "surveys": a.surveys,
         "member_revenue_share": a.member_revenue * firm.weight / revenue if revenue else 0.0,
-        "pdca_dimension": a.pdca_dimension,
+        "pdca_dimension": a.pdca_dimension, "crisis_reached": a.crisis_reached,
     }
 
 

@@ -215,6 +215,7 @@ class Books:
     cost_redress: float
     cost_programme: float
     cost_referral: float
+    crisis_cost: float
     cost_total: float
     profit: float
     cumulative_profit: float
@@ -222,6 +223,36 @@ class Books:
     unit_margin: float
     unit_service_cost: float
     avg_price_paid: float
+
+
+@dataclass(frozen=True)
+class Crisis:
+    """A crisis an event caused at a firm (sim/events.py writes it; strategies read it).
+
+    Attributes:
+        type: The event type ("scandal" or "service_failure").
+        period: The period it happened.
+        firm: Index of the firm concerned.
+        ids: The customers it touched (heard of the scandal, or suffered the failure).
+        trust_before: Their trust in the firm just before it.
+        psychological_before: Their psychological bond to the firm just before it.
+        active: The firm's active customers when it happened.
+        touched_active: How many of those it touched.
+    """
+
+    type: str
+    period: int
+    firm: int
+    ids: np.ndarray
+    trust_before: np.ndarray
+    psychological_before: np.ndarray
+    active: int
+    touched_active: int
+
+    @property
+    def share(self) -> float:
+        """Share of the firm's active customers it touched (0 if it had none)."""
+        return self.touched_active / self.active if self.active else 0.0
 
 
 class Mechanism:

@@ -30,6 +30,7 @@ from ..strategies import StrategyConfig
 from ..trust import TrustParams
 from ..turnover import TurnoverParams
 from ..wom import WomParams
+from .errors import LocatedError
 from .events import Event, check_events
 
 DEFAULT_AGENTS = 20_000
@@ -280,10 +281,17 @@ def check_strategies(scenario: Any) -> None:
 
     Raises:
         ValueError: A pdca strategy without a service_investment strategy on the same firm,
-            or a strategy naming an unknown segment.
+            or a strategy naming an unknown segment; a ``LocatedError`` for a crisis
+            response whose delay reaches beyond the horizon.
     """
     segments = [s.name for s in scenario.market.segments]
-    for firm in scenario.firms:
+    for i, firm in enumerate(scenario.firms):
+        for j, s in enumerate(firm.strategies):
+            if s.type == "crisis_response" and s.delay >= scenario.horizon:
+                raise LocatedError(("firms", i, "strategies", j, "delay"),
+                                   f"firm {firm.id!r}, crisis_response: a delay of {s.delay} "
+                                   f"{scenario.period}s answers after the run ends (horizon "
+                                   f"{scenario.horizon}); allowed: 0..{scenario.horizon - 1}")
         types = [s.type for s in firm.strategies]
         if "referral_reward" in types and not scenario.params.referrals.enabled:
             raise ValueError(f"firm {firm.id!r}: a referral_reward strategy needs "

@@ -12,6 +12,7 @@ from . import (
     advertising,
     budget,
     complaint_handling,
+    crisis,
     loyalty_programme,
     pdca,
     price_promotion,
@@ -31,13 +32,14 @@ REGISTRY = {
     "loyalty_programme": (loyalty_programme.Config, loyalty_programme.LoyaltyProgramme),
     "pdca": (pdca.Config, pdca.Pdca),
     "referral_reward": (referral.Config, referral.ReferralReward),
+    "crisis_response": (crisis.Config, crisis.CrisisResponse),
 }
 
 # one entry per type of REGISTRY (a test checks they agree)
 StrategyConfig: TypeAlias = Annotated[
     price_promotion.Config | relationship.Config | service.Config | budget.Config
     | complaint_handling.Config | advertising.Config | loyalty_programme.Config | pdca.Config
-    | referral.Config,
+    | referral.Config | crisis.Config,
     Field(discriminator="type"),
 ]
 

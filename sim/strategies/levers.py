@@ -20,7 +20,7 @@ from ..scale import to_agents
 if TYPE_CHECKING:
     from ..customers import Customers
     from ..firm import Firm
-    from ..step import World
+    from ..step import Crisis, World
 
 BUDGETS = ("service", "relationship", "promotion")
 
@@ -38,6 +38,7 @@ class Activity:
     member_revenue: float = 0.0
     surveys: int = 0
     pdca_dimension: int = -1
+    crisis_reached: int = 0
 
     def clear(self) -> None:
         """Start a new period."""
@@ -131,6 +132,11 @@ class Levers:
         return self._firm.service
 
     @property
+    def crises(self) -> tuple[Crisis, ...]:
+        """The crises events caused at the firm so far (scandals, service failures)."""
+        return tuple(self._firm.crises)
+
+    @property
     def complaint_desk(self) -> Any:
         """The complaint desk (None when the complaints mechanism is off)."""
         return self._firm.complaint_desk
@@ -161,6 +167,13 @@ class Levers:
     def set_referral_reward(self, reward: float, boost: float) -> None:
         """Pay ``reward`` per converted referral; referring is 1 + ``boost`` times as likely."""
         self._firm.referral = Referral(reward, boost)
+
+    def set_wom_dampening(self, factor: float) -> None:
+        """Multiply this period's chance that a dissatisfied customer warns about the firm.
+
+        ``factor`` (1: no change; below 1 dampens, above 1 amplifies) is read by sim/wom.py.
+        """
+        self._firm.wom_dampening = factor
 
     # budgets
     def budget(self, category: str | None) -> float:
