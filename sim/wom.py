@@ -7,8 +7,10 @@ to n_i ~ Poisson(m) of their neighbours (at most all of them; m = m_+ or m_-). W
 does to its receiver is the message channel's rule (sim/talk.py). After a complaint, an
 unresolved complainant warns n ~ Poisson(m_u) neighbours (TARP: 9-10) and a complainant
 resolved fast recommends with probability pi_r to n ~ Poisson(m_r) (sim/complaints.py, with
-word of mouth on). Columns: ``wom_positive``, ``wom_negative`` (messages received about the
-firm this period, from every mechanism that talks).
+word of mouth on). A firm's crisis response (ODD 7.24) multiplies pi_- for that firm by its
+``wom_dampening`` factor (1 unless a response is in force). Columns: ``wom_positive``,
+``wom_negative`` (messages received about the firm this period, from every mechanism that
+talks).
 """
 
 from __future__ import annotations
@@ -79,7 +81,9 @@ class WordOfMouth(Mechanism):
         ids, s = visit.ids, visit.s
         u = w.rng.random(ids.size, dtype=F32)
         happy = ids[(s >= p.satisfied) & (u < p.prob_positive)]
-        unhappy = ids[(s <= p.dissatisfied) & (u < p.prob_negative)]
+        damp = w.firms[visit.firm].wom_dampening  # crisis response (ODD 7.24); 1 = none
+        p_neg = p.prob_negative if damp == 1.0 else min(1.0, p.prob_negative * damp)
+        unhappy = ids[(s <= p.dissatisfied) & (u < p_neg)]
         talk.tell(w.customers, visit.firm, happy, p.told_positive, +1, p, w.rng)
         talk.tell(w.customers, visit.firm, unhappy, p.told_negative, -1, p, w.rng)
 
