@@ -12,7 +12,7 @@ import numpy as np
 from .constants import BONDS, DIMENSIONS
 from .scale import to_agents
 from .strategies import build
-from .strategies.levers import BUDGETS, Activity, LastPeriod, Levers, Referral
+from .strategies.levers import BUDGETS, Activity, ContactPlan, LastPeriod, Levers, Referral
 
 if TYPE_CHECKING:
     from .step import Crisis, World
@@ -36,6 +36,7 @@ class Firm(mesa.Agent):
         bond_levels: The structural and fit bonds it offers newcomers (events change them).
         complaint_desk: Its complaint desk, when the complaints mechanism is on.
         referral: Its referral reward (none by default).
+        contact_plan: Its plan of contact levels at business customers (none by default).
         crises: Crises events caused at it (sim/events.py writes them; read-only to strategies).
         wom_dampening: Factor on the chance its dissatisfied customers warn (crisis response).
         available: False while closed (events firm_enter / firm_exit).
@@ -63,6 +64,7 @@ class Firm(mesa.Agent):
         self.bond_levels = np.array([getattr(cfg.bonds, b) for b in BONDS], np.float32)
         self.complaint_desk: Any = None
         self.referral = Referral()
+        self.contact_plan = ContactPlan()
         self.crises: list[Crisis] = []
         self.wom_dampening = 1.0
         # budget rules act first so their cuts apply to this period's spend

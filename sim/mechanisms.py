@@ -56,6 +56,7 @@ REGISTRY: tuple[Entry, ...] = (
     Entry("cohorts", "sim.cohorts:Cohorts", lambda sc: sc.params.cohorts.enabled),
     Entry("dropout", "sim.dropout:Dropout", lambda sc: sc.params.dropout.enabled),
     Entry("brands", "sim.purchases:Purchases", lambda sc: sc.params.brands.enabled),
+    Entry("contacts", "sim.contacts:Contacts", lambda sc: sc.params.contacts.enabled),
 )
 
 

@@ -37,6 +37,8 @@ COLUMNS = (
     "arrived", "dropped_out",
     # share of wallet (ODD 7.23)
     "share_of_wallet",
+    # contacts at several levels (ODD 7.25)
+    "contact_changes", "lost_after_contact_change", "contact_levels", "contact_levels_spend",
 )
 
 # The core's columns that count customers, purchases or contacts. The model counts agents; the

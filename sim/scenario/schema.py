@@ -19,6 +19,7 @@ from ..churn import ChurnParams
 from ..cohorts import CohortParams
 from ..complaints import ComplaintParams
 from ..config import MAX_PERIODS, MAX_SPAN, Block, Positive, Unit
+from ..contacts import ContactParams
 from ..contagion import ContagionParams
 from ..dropout import DropoutParams
 from ..experience import ExperienceParams
@@ -216,6 +217,7 @@ class Params(Strict):
     loyalty_types: LoyaltyTypeParams = LoyaltyTypeParams()
     turnover: TurnoverParams = TurnoverParams()
     cohorts: CohortParams = CohortParams()
+    contacts: ContactParams = ContactParams()
 
 
 class Initial(Strict):
@@ -285,6 +287,10 @@ def check_strategies(scenario: Any) -> None:
             response whose delay reaches beyond the horizon.
     """
     segments = [s.name for s in scenario.market.segments]
+    unknown = [x for x in scenario.params.contacts.segment_levels if x not in segments]
+    if unknown:
+        raise ValueError(f"params.contacts.segment_levels: unknown segments {unknown}; "
+                         f"segments are {segments}")
     for i, firm in enumerate(scenario.firms):
         for j, s in enumerate(firm.strategies):
             if s.type == "crisis_response" and s.delay >= scenario.horizon:
@@ -296,6 +302,9 @@ def check_strategies(scenario: Any) -> None:
         if "referral_reward" in types and not scenario.params.referrals.enabled:
             raise ValueError(f"firm {firm.id!r}: a referral_reward strategy needs "
                              "params.referrals.enabled: true (the referral mechanism)")
+        if "multi_level_contacts" in types and not scenario.params.contacts.enabled:
+            raise ValueError(f"firm {firm.id!r}: a multi_level_contacts strategy needs "
+                             "params.contacts.enabled: true (the contacts mechanism)")
         if "pdca" in types and "service_investment" not in types:
             raise ValueError(f"firm {firm.id!r}: a pdca strategy invests through a "
                              "service_investment strategy; add one to the same firm")

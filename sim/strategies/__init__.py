@@ -12,6 +12,7 @@ from . import (
     advertising,
     budget,
     complaint_handling,
+    contacts,
     crisis,
     loyalty_programme,
     pdca,
@@ -33,13 +34,14 @@ REGISTRY = {
     "pdca": (pdca.Config, pdca.Pdca),
     "referral_reward": (referral.Config, referral.ReferralReward),
     "crisis_response": (crisis.Config, crisis.CrisisResponse),
+    "multi_level_contacts": (contacts.Config, contacts.MultiLevelContacts),
 }
 
 # one entry per type of REGISTRY (a test checks they agree)
 StrategyConfig: TypeAlias = Annotated[
     price_promotion.Config | relationship.Config | service.Config | budget.Config
     | complaint_handling.Config | advertising.Config | loyalty_programme.Config | pdca.Config
-    | referral.Config | crisis.Config,
+    | referral.Config | crisis.Config | contacts.Config,
     Field(discriminator="type"),
 ]
 

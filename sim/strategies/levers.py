@@ -62,6 +62,23 @@ class Referral:
 
 
 @dataclass(frozen=True)
+class ContactPlan:
+    """A firm's plan of contact levels at its business customers (sim/contacts.py).
+
+    Attributes:
+        levels: Contact persons to know at each covered active customer (0: no plan).
+        segments: Segment codes covered (None: all).
+        cost_per_level: Money per level above the starting one, per customer and period.
+        build_per_period: New contacts a customer can gain per period.
+    """
+
+    levels: int = 0
+    segments: tuple[int, ...] | None = None
+    cost_per_level: float = 0.0
+    build_per_period: int = 1
+
+
+@dataclass(frozen=True)
 class LastPeriod:
     """What the firm's books said last period (the budget rule reads it)."""
 
@@ -167,6 +184,10 @@ class Levers:
     def set_referral_reward(self, reward: float, boost: float) -> None:
         """Pay ``reward`` per converted referral; referring is 1 + ``boost`` times as likely."""
         self._firm.referral = Referral(reward, boost)
+
+    def set_contact_plan(self, plan: ContactPlan) -> None:
+        """Contact levels to build and keep at business customers (sim/contacts.py)."""
+        self._firm.contact_plan = plan
 
     def set_wom_dampening(self, factor: float) -> None:
         """Multiply this period's chance that a dissatisfied customer warns about the firm.
