@@ -7,7 +7,8 @@ firm's active customers, the firm answers ``delay`` periods later (lag L) with o
 postures, reaching a share ``reach`` of the customers who know of the crisis (those it
 touched). With d = 0.5 ** (L / half_life) (every effect shrinks with delay):
 
-* ``rebuild`` (apology and ``compensation`` per reached customer, booked as ``crisis_cost``):
+* ``rebuild`` (an apology to everyone reached, and ``compensation`` to each reached customer
+  who is an active customer of the firm when it answers, booked as ``crisis_cost``):
   trust and the psychological bond recover ``restore_rebuild`` x d of what they lost since just
   before the crisis, and for ``word_periods`` periods the firm's dissatisfied customers warn
   with probability pi_- x (1 - ``dampening`` x d) (sim/wom.py).
@@ -29,6 +30,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
+from ..constants import ACTIVE
 from ..step import Crisis
 from .base import Strategy, StrategyConfig, pick
 from .levers import Levers
@@ -53,8 +55,8 @@ class Config(StrategyConfig):
                          description="share of the customers who know of the crisis whom the "
                                      "answer reaches")
     compensation: float = Field(0.0, ge=0.0, le=1e9,
-                                description="rebuild: currency paid per reached customer "
-                                            "(booked as crisis_cost)")
+                                description="rebuild: currency paid to each reached "
+                                            "active customer (booked as crisis_cost)")
     at_fault: bool | None = Field(None, description="whether the firm was at fault (a denial "
                                   "then costs trust); null = scandals yes, service failures no")
     half_life: float = Field(4.0, gt=0.0, le=10_000.0,
@@ -126,7 +128,8 @@ class CrisisResponse(Strategy[Config]):
                                 (c.bond(f, "psychological"), crisis.psychological_before)):
                 arr[ids] += share * np.maximum(before[pos] - arr[ids], F32(0))
         if cfg.response == "rebuild":
-            firm.spend_on("crisis", ids.size, cfg.compensation)
+            paid = np.count_nonzero(c.status[f, ids] == ACTIVE)
+            firm.spend_on("crisis", int(paid), cfg.compensation)
             if cfg.word_periods:
                 self.word.append((last, 1.0 - cfg.dampening * d))
         elif cfg.response == "deny" and self.at_fault(crisis):
