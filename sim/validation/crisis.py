@@ -3,7 +3,8 @@
 Ordinary runs of ``scenarios/food_scandal.yaml``: a food-safety scandal in week 26 at Golden
 Dragon, one of two restaurants. Two variants per seed: silence (the firm's crisis response
 removed) and the file's prompt rebuild (apology and a voucher one week later). The measure is
-Golden Dragon's active customers a year (52 weeks) after the scandal.
+Golden Dragon's active customers kept a year after the scandal: their mean over the last
+quarter (13 weeks) of that year, which smooths the week-to-week noise of the count.
 
 ``what_if`` gives the case's table over seeds (docs/cases.md): silence, a late rebuild
 (12 weeks), a prompt denial and the prompt rebuild, each with customers kept after a year and
@@ -24,7 +25,7 @@ from .base import SCENARIOS, Criterion, Outcome, Pattern
 from .plotting import new_figure, save
 
 SCENARIO = SCENARIOS / "food_scandal.yaml"
-FIRM, SCANDAL, YEAR = "golden_dragon", 26, 52
+FIRM, SCANDAL, YEAR, QUARTER = "golden_dragon", 26, 52, 13
 STRATEGY = f"firms.{FIRM}.strategies.0"
 # variant -> overrides of the file's crisis response (None: the response removed)
 VARIANTS: dict[str, list[str] | None] = {
@@ -35,8 +36,9 @@ VARIANTS: dict[str, list[str] | None] = {
 }
 
 CRITERIA = (
-    Criterion("rebuild_keeps_more", f"Golden Dragon's active customers {YEAR} weeks after the "
-              "scandal: prompt rebuild against silence", "prompt rebuild > silence"),
+    Criterion("rebuild_keeps_more", "Golden Dragon's active customers in the last quarter of "
+              "the year after the scandal (mean): prompt rebuild against silence",
+              "prompt rebuild > silence"),
 )
 
 
@@ -56,7 +58,8 @@ def measures(g: pd.DataFrame) -> dict[str, float]:
     """Customers before the scandal and a year after, cumulative profit, crisis cost."""
     end = SCANDAL + YEAR
     return {"before": float(g.customers_active[SCANDAL - 1]),
-            "kept": float(g.customers_active[end]),
+            "kept": float(g.customers_active.loc[end - QUARTER + 1:end].mean()),
+            "kept_at_end": float(g.customers_active[end]),
             "profit": float(g.cumulative_profit[end]),
             "crisis_cost": float(g.crisis_cost.loc[:end].sum()),
             "trust_after": float(g.trust_mean[SCANDAL + 2]),
