@@ -65,7 +65,10 @@ class Arrivals(Mechanism):
     def start(self) -> None:
         """Customers due now enter the market; last period's arrivals get their usual need."""
         c, p = self.world.customers, self.world.params.arrivals
-        c.need_prob[self.forced] = self.need[self.forced]
+        # last period's arrivals get their usual need back, unless a mechanism changed it
+        # since (a dropout after the first purchase set it to 0)
+        back = self.forced[c.need_prob[self.forced] == 1.0]
+        c.need_prob[back] = self.need[back]
         now = np.flatnonzero(self.arrival == self.world.t)
         c.need_prob[now] = 1.0 if p.first_purchase else self.need[now]
         self.forced = now if p.first_purchase else now[:0]

@@ -7,6 +7,7 @@ in the category more; ``satisfaction_effect`` k >= 0):
 
     P(drop out after a purchase at f) = min(1, p_i exp(-k (S_if + T_if - 1)))
 
+With ``after_first: false`` only repeat purchases can be followed by a dropout, as in BG/NBD.
 A customer who drops out has no more needs (nu_i = 0): they never buy again, and the firms see
 them only as a lapse after ``dormancy`` periods (churn without a goodbye). Column
 ``dropped_out``: the firm's customers who dropped out after buying there this period.
@@ -18,6 +19,7 @@ import numpy as np
 from pydantic import Field
 
 from .config import Block
+from .constants import NEVER
 from .step import Books, Mechanism, Phase, Tally, Visit, World
 
 F32 = np.float32
@@ -31,6 +33,9 @@ class DropoutParams(Block):
     b: float = Field(3.0, gt=0.0, le=1e4, description="Beta(a, b) of the dropout probability")
     satisfaction_effect: float = Field(
         0.0, ge=0.0, le=50.0, description="k: dropout x exp(-k (S + T - 1)) after a visit")
+    after_first: bool = Field(True, description="a customer may drop out after their first "
+                              "purchase at a firm too (false: only after repeat purchases, "
+                              "as in BG/NBD)")
 
 
 class Dropout(Mechanism):
@@ -66,6 +71,8 @@ class Dropout(Mechanism):
         w, f = self.world, visit.firm
         c, k = w.customers, F32(w.params.dropout.satisfaction_effect)
         ids = visit.ids[~self.dropped[visit.ids]]
+        if not w.params.dropout.after_first:  # the visit's status is still the one before it
+            ids = ids[c.status[f, ids] != NEVER]
         prob = self.p[ids]
         if k:
             prob = np.minimum(prob * np.exp(-k * (c.satisfaction[f, ids] + c.trust[f, ids] - 1)),

@@ -7,14 +7,15 @@ weeks) the model counts each customer's purchases at each firm over the current 
 keeps the counts of the previous one (never a per-period history; uint8 while L <= 255, so
 about 4 bytes per customer and firm for two windows). At the end of each window the observed
 measures of the window before (market share, penetration, purchase frequency, SCR, sole
-buyers, and the repeat rate into the window just ended) and the NBD-Dirichlet's fit and
-predictions (sim/analysis/dirichlet.py) become rows of ``brand_performance.csv``; the last
-complete window is added at the end of the run, its repeat rate NaN.
+buyers, and the repeat rate into the window just ended) become rows of
+``brand_performance.csv``, with the NBD-Dirichlet's fit and predictions beside them
+(sim/analysis/dirichlet.py, fitted when the table is written); the last complete window is
+added at the end of the run, its repeat rate NaN.
 
 ``share_of_wallet`` (a trajectory column): the firm's share of category requirements among
-its buyers, over the shortest window's counts to date plus the previous full window (the
-last L to 2L periods): sum_i c_fi / sum_{i: c_fi > 0} n_i, with n_i the customer's purchases
-at any firm.
+its buyers over the last complete window of the shortest length, sum_i c_fi /
+sum_{i: c_fi > 0} n_i with n_i the customer's purchases at any firm; it is updated when a
+window ends (NaN before the first one ends), so counting costs one increment per purchase.
 """
 
 from __future__ import annotations
@@ -117,12 +118,10 @@ class Purchases(Mechanism):
     def served(self, visit: Visit) -> None:
         """Count this period's purchases at the visited firm in every window."""
         for counts in self.current:
-            counts[visit.firm, visit.ids] += 1
+            counts[visit.firm][visit.ids] += 1
 
     def row(self, f: int, tally: Tally, books: Books) -> dict[str, float]:
-        """Share of wallet of firm ``f`` (computed once per period for all firms)."""
-        if f == 0:
-            self._scr = self._share_of_wallet()
+        """Share of wallet of firm ``f`` over the last complete shortest window."""
         return {"share_of_wallet": float(self._scr[f])}
 
     def end(self, tallies: list[Tally]) -> None:
@@ -140,6 +139,8 @@ class Purchases(Mechanism):
                 self.previous[k] = self.current[k]
                 self.current[k] = np.zeros_like(self.current[k])
             self.previous_start[k] = t + 1 - n
+            if n == min(length for _, length in self.windows):
+                self._scr = share_of_wallet(self.previous[k])
 
     def table(self) -> pd.DataFrame:
         """The brand performance table (the last complete windows with repeat rate NaN)."""
@@ -148,36 +149,36 @@ class Purchases(Mechanism):
             done = self.previous[k]
             if done is not None:
                 tail.append(self._rows(label, self.previous_start[k], n, done, None))
-        frames = [*self.rows, *tail]
+        frames = [_with_dirichlet(rows) for rows in (*self.rows, *tail)]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     def _rows(self, label: str, start: int, n: int, counts: np.ndarray,
               following: np.ndarray | None) -> pd.DataFrame:
         """Observed measures and the Dirichlet's for the window [start, start + n)."""
         firms = [firm.fid for firm in self.world.firms]
-        observed = brand_table(counts, None, following, firms)
-        try:
-            table = with_dirichlet(observed)
-        except (ValueError, FloatingPointError):  # no Dirichlet for this window (e.g. 1 firm)
-            table = observed.assign(**dict.fromkeys(DIRICHLET_COLUMNS, np.nan))
+        table = brand_table(counts, None, following, firms)
         table.insert(0, "end", start + n - 1)
         table.insert(0, "start", start)
         table.insert(0, "window", label)
         return table
 
-    def _share_of_wallet(self) -> np.ndarray:
-        """SCR per firm among its buyers over the shortest window to date and the one before."""
-        if not self.windows:  # a run shorter than every default window
-            return np.full(len(self.world.firms), np.nan)
-        k = int(np.argmin([n for _, n in self.windows]))
-        c = self.current[k].astype(np.int32)
-        if self.previous[k] is not None:
-            c += self.previous[k]
-        n = c.sum(axis=0)
-        out = np.full(c.shape[0], np.nan)
-        for f in range(c.shape[0]):
-            bought = c[f] > 0
-            total = n[bought].sum()
-            if total:
-                out[f] = c[f].sum() / total
-        return out
+
+
+def share_of_wallet(counts: np.ndarray) -> np.ndarray:
+    """SCR per firm among its buyers: sum_i c_fi / sum_{i: c_fi > 0} n_i (NaN without buyers)."""
+    n = counts.sum(axis=0, dtype=np.int64)
+    out = np.full(counts.shape[0], np.nan)
+    for f in range(counts.shape[0]):
+        bought = counts[f] > 0
+        total = n[bought].sum()
+        if total:
+            out[f] = counts[f].sum(dtype=np.int64) / total
+    return out
+
+
+def _with_dirichlet(observed: pd.DataFrame) -> pd.DataFrame:
+    """The window's rows with the NBD-Dirichlet's fit beside them (NaN where it has none)."""
+    try:
+        return with_dirichlet(observed)
+    except (ValueError, FloatingPointError):  # no Dirichlet for this window (e.g. one firm)
+        return observed.assign(**dict.fromkeys(DIRICHLET_COLUMNS, np.nan))

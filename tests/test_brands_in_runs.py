@@ -42,8 +42,9 @@ def test_observed_measures_and_share_of_wallet():
     assert (first.scr <= 1).all() and (first.sole_buyer_share <= 1).all()
     assert first.repeat_rate.between(0, 1).all()
     assert np.isfinite(first.dirichlet_M).all()
-    sow = res.trajectories.share_of_wallet
-    assert sow.between(0, 1).all()
+    sow = res.trajectories.set_index("period").share_of_wallet
+    assert sow.loc[:9].isna().all()  # no complete window yet (it closes after period 9)
+    assert sow.loc[10:].between(0, 1).all()  # the last complete 10-week window
 
 
 def test_bad_windows_are_refused_with_the_field():
