@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..constants import ACTIVE, LOST
+from ..contacts import Contacts
 from ..model import Market
 from ..scenario import load_scenario
 from .base import SCENARIOS, Criterion, Outcome, Pattern
@@ -44,7 +45,7 @@ def measure(levels: int, seed: int, agents: int | None) -> dict[str, Any]:
     sc = load_scenario(SCENARIO, over, customers=agents)
     m = Market(sc, seed=seed)
     mech, c = m.mechanism("contacts"), m.customers
-    assert mech is not None
+    assert isinstance(mech, Contacts)
     window = sc.params.contacts.after_window
     risk, lost = np.zeros(2), np.zeros(2)  # [after a change, otherwise]
     per_period = []
