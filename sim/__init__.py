@@ -17,7 +17,7 @@ _EXPORTS = {
 __all__ = [*_EXPORTS, "__version__"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     """Import the public names lazily (PEP 562)."""
     if name in _EXPORTS:
         return getattr(importlib.import_module(_EXPORTS[name]), name)

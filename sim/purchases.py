@@ -139,8 +139,9 @@ class Purchases(Mechanism):
                 self.previous[k] = self.current[k]
                 self.current[k] = np.zeros_like(self.current[k])
             self.previous_start[k] = t + 1 - n
-            if n == min(length for _, length in self.windows):
-                self._scr = share_of_wallet(self.previous[k])
+            done_now = self.previous[k]
+            if done_now is not None and n == min(length for _, length in self.windows):
+                self._scr = share_of_wallet(done_now)
 
     def table(self) -> pd.DataFrame:
         """The brand performance table (the last complete windows with repeat rate NaN)."""

@@ -41,24 +41,27 @@ class PooledLocalEngine(LocalEngine):
 
     def __exit__(self, *exc: object) -> None:
         """Stop the pool."""
-        if getattr(self, "_pool", None) is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+        pool = getattr(self, "_pool", None)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
     def run(self, tasks: Iterable[RunTask], on_outcome: OnOutcome) -> None:
         """Run every task on the kept pool; call ``on_outcome`` for each as it finishes."""
-        if getattr(self, "_pool", None) is None:
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=self.context,
-                                             initializer=_ignore_interrupts)
+        pool = getattr(self, "_pool", None)
+        if pool is None:
+            pool = ProcessPoolExecutor(self.workers, mp_context=self.context,
+                                       initializer=_ignore_interrupts)
+            self._pool = pool
         self._suspects = set()
         try:
-            lost = self._drain(self._pool, deque(tasks), on_outcome)
+            lost = self._drain(pool, deque(tasks), on_outcome)
         except BaseException:
-            _terminate(self._pool)
+            _terminate(pool)
             self._pool = None
             raise
         if lost:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
             LocalEngine.run(self, lost, on_outcome)
 
@@ -136,8 +139,9 @@ def _gather(got: dict[int, dict[str, np.ndarray] | str], k: int, replications: i
             ) -> Curves | str:
     """Stack one candidate's replications (its first error if a run failed)."""
     runs = [got.get(k * replications + r, "run lost") for r in range(replications)]
+    tables = []
     for run in runs:
         if isinstance(run, str):
             return run
-    labels = runs[0].keys()  # type: ignore[union-attr]
-    return {lab: np.vstack([run[lab] for run in runs]) for lab in labels}  # type: ignore[index]
+        tables.append(run)
+    return {lab: np.vstack([t[lab] for t in tables]) for lab in tables[0]}
