@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .dirichlet import brand_measures
+from .figure import figure_for
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -201,18 +202,8 @@ def plot_double_jeopardy(table: pd.DataFrame, path: str | Path | None = None,
     Returns:
         The matplotlib figure.
     """
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
     one_window(table)
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(6.4, 4.6))
-    else:
-        root = ax.get_figure(root=True)
-        assert root is not None  # an axis always belongs to a figure
-        fig = root
+    fig, ax = figure_for(ax, (6.4, 4.6))
     _draw(ax, table)
     ax.set_xlabel("penetration (share of customers buying the firm in the window)")
     ax.set_ylabel("purchase frequency (purchases per buyer)")

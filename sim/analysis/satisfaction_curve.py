@@ -17,6 +17,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from ..constants import ACTIVE
+from .figure import figure_for
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -116,17 +117,7 @@ def plot_retention_curve(curves: dict[str, pd.DataFrame], path: str | Path | Non
     Returns:
         The matplotlib figure.
     """
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    else:
-        root = ax.get_figure(root=True)
-        assert root is not None  # an axis always belongs to a figure
-        fig = root
+    fig, ax = figure_for(ax, (6.4, 4.2))
     for label, df in curves.items():
         x = df["satisfaction_mean"].where(df["retention"].notna())
         ax.plot(x, df["retention"], marker="o", label=label)
