@@ -221,7 +221,24 @@ def _params(draw) -> dict:
                     "window": draw(st.integers(1, 10))}
     if draw(st.booleans()):
         p["turnover"] = {"exit_rate": draw(num(0.0, 0.1)), "entry": draw(num(0.0, 1.0))}
+    p["contacts"] = {"enabled": draw(st.booleans())}
+    if p["contacts"]["enabled"] and draw(st.booleans()):
+        p["contacts"].update(change_rate=draw(num(0.0, 1.0)), levels=draw(st.integers(1, 10)),
+                             after_window=draw(st.integers(1, 10)),
+                             affective_loss=draw(num(0.0, 1.0)),
+                             break_trust_loss=draw(num(0.0, 1.0)))
     return p
+
+
+def _contact_plan(draw, ctx: dict) -> dict:
+    """A ``multi_level_contacts`` strategy (it needs ``params.contacts.enabled``)."""
+    out = {"type": "multi_level_contacts", "levels": draw(st.integers(1, 10)),
+           "cost_per_level": draw(num(0.0, 2000.0, 2)),
+           "build_per_period": draw(st.integers(1, 10)), **_window(draw, ctx["horizon"])}
+    if draw(st.booleans()):
+        out["segments"] = draw(st.lists(st.sampled_from(ctx["segments"]), min_size=1,
+                                        unique=True))
+    return out
 
 
 def _event(draw, ids: list[str], segments: list[str], horizon: int) -> dict:
@@ -296,6 +313,10 @@ def scenarios(draw, max_events: int = 4, min_agents: int = 200, max_agents: int 
     data = {"name": "property", "horizon": horizon, "seed": draw(st.integers(0, 2**32 - 1)),
             "market": market, "firms": [_firm(draw, fid, ctx) for fid in ids],
             "params": _params(draw)}
+    if data["params"]["contacts"]["enabled"]:
+        for firm in data["firms"]:
+            if draw(st.booleans()):
+                firm["strategies"].append(_contact_plan(draw, ctx))
     events = draw(st.lists(st.just(None), max_size=max_events))
     if events:
         data["events"] = [_event(draw, ids, ctx["segments"], horizon) for _ in events]
