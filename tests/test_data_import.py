@@ -220,9 +220,9 @@ def test_observed_columns_are_calibration_targets(tmp_path):
     out = write_import(imp, tmp_path / "out")
     numeric = [c for c in imp.observed.columns if c not in ("period", "start")]
     for col in numeric:
-        spec = SimpleNamespace(file="observed.csv", period="period", value=col)
+        spec = SimpleNamespace(file="observed.csv", period="period", value=col, offset=0)
         df = read_observed(out / "observed.csv", spec, "cal.yaml", {})
-        assert df["value"].tolist() == pytest.approx(imp.observed[col].tolist()), col
+        assert df[col].tolist() == pytest.approx(imp.observed[col].tolist()), col
 
 
 def test_start_option_shifts_the_periods(tmp_path):
