@@ -136,7 +136,8 @@ def _scan(text: str, file: str, origin: str | None) -> None:
                     refuse(f"the alias *{ev.anchor} refers to a block that contains it (a "
                            "self-referencing alias has no end); repeat the values instead",
                            ev)
-                nodes, depth = sizes.get(ev.anchor, (1, 0))  # undefined: the composer says so
+                # an undefined alias: the composer says so
+                nodes, depth = sizes.get(ev.anchor or "", (1, 0))
                 add(nodes, depth, ev)
             elif isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 add(1, 1, ev)
@@ -446,7 +447,8 @@ def _loc_in_message(msg: str, base: Loc, data: object) -> Loc | None:
         for i, f in enumerate(firms):
             if isinstance(f, dict) and f.get("id") == m.group(1):
                 kind = m.group(2) or ("pdca" if "pdca" in msg else None)
-                strategies = f.get("strategies") if isinstance(f.get("strategies"), list) else []
+                listed = f.get("strategies")
+                strategies: list[Any] = listed if isinstance(listed, list) else []
                 for j, s in enumerate(strategies):
                     if isinstance(s, dict) and s.get("type") == kind:
                         return (*base, "firms", i, "strategies", j)
@@ -569,7 +571,8 @@ def check_memory(scenario: Scenario, lines: Lines, file: str,
     m = scenario.market
     loc = ("market", "customers")
     problems = []
-    work = m.customers * scenario.horizon
+    agents = m.customers or 0  # set by the schema's validator
+    work = agents * scenario.horizon
     cap = limits.AGENT_PERIODS.value()
     if work > cap:
         origin = origins.get(loc) or origins.get(("horizon",))
