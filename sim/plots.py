@@ -56,7 +56,9 @@ FIGURES: dict[str, tuple[str, list[Panel]]] = {
 def build_figures(df: pd.DataFrame, title: str, period: str = "week",
                   currency: str = "money") -> dict[str, Figure]:
     """Every standard figure for trajectories ``df``: ``{file name: figure}``."""
-    names = {"period": period, "currency": currency}
+    # a "$" in a currency or title would start matplotlib's mathtext: show it as written
+    names = {"period": period, "currency": currency.replace("$", r"\$")}
+    title = title.replace("$", r"\$")
     return {fname: _figure(df, heading, panels, title, names)
             for fname, (heading, panels) in FIGURES.items()}
 

@@ -244,7 +244,7 @@ def _contact_plan(draw, ctx: dict) -> dict:
 def _event(draw, ids: list[str], segments: list[str], horizon: int) -> dict:
     kind = draw(st.sampled_from(["set", "scale", "firm_enter", "firm_exit", "deregulate",
                                  "service_failure", "scandal"]))
-    ev: dict = {"at": draw(st.integers(0, horizon)), "type": kind}
+    ev: dict = {"at": draw(st.integers(0, horizon - 1)), "type": kind}  # within the run
     firm = draw(st.sampled_from(ids))
     if kind in ("set", "scale"):
         if draw(st.booleans()):

@@ -31,8 +31,11 @@ class Problem:
         """``file:line: path = value: message`` (``origin: path = value: message``)."""
         if self.origin:
             where = f"{self.origin} (command line)"
+            message = self.message.removeprefix(f"{self.origin}: ")
             if self.path and self.origin.split(" ")[0] == self.path:  # the option itself
-                return f"{where}: {self.message}"
+                return f"{where}: {message}"
+            shown = f" = {self.value!r}" if self.has_value else ""
+            return f"{where}: {self.path or '(top level)'}{shown}: {message}"
         else:
             where = f"{file}:{self.line}" if self.line else file
         field = self.path or "(top level)"

@@ -190,12 +190,12 @@ def apply_override(data: dict, expr: str, file: str) -> Loc:
     origin = f"--set {expr}"
     key, sep, raw = expr.partition("=")
     if not sep or not key:
-        raise InputError(file, [Problem("--set", "an override is path.to.key=VALUE", None,
-                                        expr, True, origin=origin)])
+        raise InputError(file, [Problem("--set", f"{origin}: an override is path.to.key=VALUE",
+                                        origin=origin)])
     parts = key.split(".")
     if any(not p.strip() for p in parts):
-        raise InputError(file, [Problem(key, "empty name in the path (two dots, or a dot at "
-                                             "an end); a path is like firms.eaton.price",
+        raise InputError(file, [Problem(key, f"{origin}: empty name in the path (two dots, or a "
+                                             "dot at an end); a path is like firms.eaton.price",
                                         origin=origin)])
     try:
         value, _ = parse_yaml(raw, file, origin)
@@ -217,7 +217,8 @@ def apply_override(data: dict, expr: str, file: str) -> Loc:
         node[last] = value
         step = last
     else:
-        raise InputError(file, [Problem(fmt_path(loc), "not a mapping or list", origin=origin)])
+        raise InputError(file, [Problem(fmt_path(loc), f"{origin}: not a mapping or list",
+                                        origin=origin)])
     return loc + (step,)
 
 
@@ -241,11 +242,11 @@ def _child(node: Any, part: str, loc: Loc, file: str, expr: str,
                  if isinstance(it, dict)]
         span = f"indices 0..{len(node) - 1}" if node else "no indices (the list is empty)"
         neg = " (counting from the end is not supported)" if re.fullmatch(r"-\d+", part) else ""
-        msg = f"no item {part!r}{neg}; items are {names} or {span}"
+        msg = f"{origin}: no item {part!r}{neg}; items are {names} or {span}"
         raise InputError(file, [Problem(fmt_path(loc), msg, origin=origin)])
     where = fmt_path(loc) or "the top level"
-    raise InputError(file, [Problem(fmt_path(loc + (part,)), f"{where} is a value, not a "
-                                    "mapping or list", origin=origin)])
+    raise InputError(file, [Problem(fmt_path(loc + (part,)), f"{origin}: {where} is a value, "
+                                    "not a mapping or list", origin=origin)])
 
 
 def load_document(path: str | Path, model: type[BaseModel], what: str) -> tuple[Any, dict, Lines]:

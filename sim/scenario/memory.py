@@ -2,7 +2,8 @@
 
 The estimate is the process's peak resident memory (RSS) over a whole run:
 
-    peak = BASE + agents x (TEMPORARY x state + NETWORK_PER_TIE x degree)
+    peak = BASE + agents x (TEMPORARY x state + max(STEP_PER_AGENT,
+                                                    BUILD_PER_AGENT + NETWORK_PER_TIE x degree))
 
 * ``state``: bytes per agent of every array the run keeps: the customer arrays
   (``sim.customers.estimate_bytes``) and those of the enabled mechanisms (Dick & Basu types,
@@ -12,6 +13,8 @@ The estimate is the process's peak resident memory (RSS) over a whole run:
 * ``NETWORK_PER_TIE``: building the small-world network (word of mouth or contagion) sorts
   its ties as 64-bit pairs, several copies at once, about 52 bytes per tie and customer at
   the peak (the network kept afterwards is 4 bytes per tie);
+* ``STEP_PER_AGENT``: Python and Mesa bookkeeping and per-step scratch arrays beyond the
+  state; a network's build is a higher peak that comes first (``BUILD_PER_AGENT`` with it);
 * ``BASE``: the interpreter with numpy, pandas, Mesa, pydantic and matplotlib loaded.
 
 The coefficients were fitted to peak RSS measured in fresh processes for every shipped
@@ -36,7 +39,8 @@ from ..customers import estimate_bytes
 
 BASE = 200 * 2**20  # bytes: the interpreter and libraries a run loads
 TEMPORARY = 1.2  # peak of a step relative to the arrays it works on
-FIXED_PER_AGENT = 60  # bytes per agent: Python and Mesa bookkeeping that scales with agents
+STEP_PER_AGENT = 140  # bytes per agent: bookkeeping and step scratch beyond the state
+BUILD_PER_AGENT = 60  # bytes per agent beside the network at its build's peak
 NETWORK_PER_TIE = 52  # bytes per agent and tie of the network at its build's peak
 SAFETY = 0.9  # refuse a run whose estimate exceeds this share of the memory it may use
 
@@ -53,7 +57,10 @@ class Estimate:
     @property
     def per_agent(self) -> float:
         """Bytes per agent at the peak."""
-        return TEMPORARY * self.state_per_agent + FIXED_PER_AGENT + self.network_per_agent
+        extra = STEP_PER_AGENT
+        if self.network_per_agent:
+            extra = max(extra, BUILD_PER_AGENT + self.network_per_agent)
+        return TEMPORARY * self.state_per_agent + extra
 
     @property
     def peak(self) -> float:
