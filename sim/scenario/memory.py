@@ -57,7 +57,7 @@ class Estimate:
     @property
     def per_agent(self) -> float:
         """Bytes per agent at the peak."""
-        extra = STEP_PER_AGENT
+        extra: float = STEP_PER_AGENT
         if self.network_per_agent:
             extra = max(extra, BUILD_PER_AGENT + self.network_per_agent)
         return TEMPORARY * self.state_per_agent + extra
