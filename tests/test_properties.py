@@ -93,7 +93,9 @@ ALLOWED_NAN = {
     "nps": lambda r: r.customers_active == 0,
     **dict.fromkeys(LOYALTY_COLUMNS, lambda r: ~r.loyalty_on),  # loyalty types switched off
 }
-SOMETIMES_NAN = ("clv_mean", "clv_realised")
+# share_of_wallet: NaN until the first analysis window ends (ODD 7.23) and where nobody bought;
+# contact_levels: NaN with the contacts mechanism off or no active customer (ODD 7.25)
+SOMETIMES_NAN = ("clv_mean", "clv_realised", "share_of_wallet", "contact_levels")
 
 
 class Recorded:
@@ -216,7 +218,7 @@ def test_rates_in_unit_interval_no_inf_nan_only_where_defined(data):
         bad = df.loc[isna[col] != allowed(df).astype(bool), ["period", "firm", col]]
         assert bad.empty, f"{col}: NaN where it is defined, or a value where it is not:\n{bad}"
     if not p.cohorts.enabled:
-        assert isna[list(SOMETIMES_NAN)].all().all(), "a CLV value with cohorts off"
+        assert isna[["clv_mean", "clv_realised"]].all().all(), "a CLV value with cohorts off"
     for col in UNIT_COLUMNS:
         v = df[col].dropna()
         lo, hi = RELAXED.get(col, (0.0, 1.0))
@@ -264,9 +266,10 @@ def test_raising_a_price_alone_gains_no_first_period_demand(data, draw):
     k = draw.draw(st.integers(0, len(data["firms"]) - 1), label="firm")
     factor = draw.draw(st.floats(1.001, 3.0, allow_nan=False), label="price factor")
     fid = data["firms"][k]["id"]
-    # events at t = 0 that would undo the price change or limit capacity
-    data["events"] = [e for e in data.get("events", []) if not (
-        e["at"] == 0 and e["type"] in ("set", "scale") and (
+    # a one-period run keeps only the events at t = 0, less those that would undo the price
+    # change or limit capacity
+    data["events"] = [e for e in data.get("events", []) if e["at"] == 0 and not (
+        e["type"] in ("set", "scale") and (
             e["target"].endswith(".capacity")
             or (e["type"] == "set" and e["target"] == f"firms.{fid}.price")))]
     higher = {**data, "firms": [dict(f) for f in data["firms"]]}
