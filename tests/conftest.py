@@ -1,7 +1,9 @@
 """Shared helpers: a small two-firm scenario built in code, and quick runs."""
 
 import copy
+from collections.abc import Iterator
 
+import browser as browser_setup
 import pytest
 
 from sim.scenario import Scenario
@@ -50,3 +52,15 @@ def make_scenario(**changes) -> Scenario:
 def tiny():
     """The small two-firm scenario."""
     return make_scenario()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One headless chromium for a test module (tests/browser.py)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=browser_setup.CHROMIUM,
+                             args=browser_setup.ARGS)
+        yield b
+        b.close()

@@ -17,11 +17,9 @@ import time
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOCAL = ("http://127.0.0.1", "data:", "blob:", "about:")
 WAIT = 15_000  # ms: pages reload themselves within about a second when the game moves on
 
@@ -59,16 +57,6 @@ def server():
     assert "stopped after 3 round(s)" in out, out
     with pytest.raises(ProcessLookupError):  # SIGTERM left nothing of it running
         os.killpg(proc.pid, 0)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def status(page):

@@ -15,11 +15,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 MAIN = ("share", "retention", "profit", "satisfaction")
 TABS = ["Market", "Service & margin", "Loyalty", "A vs B", "One customer", "Info", "Export"]
@@ -60,16 +58,6 @@ def server():
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def board(page):
