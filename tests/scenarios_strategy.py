@@ -1,11 +1,14 @@
 """Hypothesis strategies that build random valid scenarios as plain dicts (issue 12).
 
 ``scenarios()`` draws a scenario as the YAML a user would write: 1 to 4 firms, 1 to 3
-segments, a real ``population`` simulated by 200 to 1,500 agents (more or fewer agents than
-customers), horizons of 3 to 25 periods, every optional mechanism on or off, an event
-timeline and each firm's strategies. ``validated()`` checks a drawn dict against the schema
-(``Scenario.model_validate``); ``as_yaml()`` gives the text a developer can save and run with
-``python run.py run that.yaml`` (the dict carries its seed).
+segments (some with unequal visit rates, ``need_shape``), a real ``population`` simulated by
+200 to 1,500 agents (more or fewer agents than customers), horizons of 3 to 25 periods of a
+drawn unit, every optional mechanism on or off (referrals, dropout, staggered arrivals,
+brand-performance windows and multi-level contacts among them), an event timeline and each
+firm's strategies (a crisis response comes with a scandal or service failure to answer).
+``validated()`` checks a drawn dict against the schema (``Scenario.model_validate``);
+``as_yaml()`` gives the text a developer can save and run with ``python run.py run that.yaml``
+(the dict carries its seed).
 
 Floats are rounded to a few decimals so that a shrunk example reads like a hand-written file.
 Only the public schema is used: every field below is documented by ``python run.py schema``.
@@ -19,8 +22,11 @@ from hypothesis import strategies as st
 from sim.constants import BONDS, DIMENSIONS
 from sim.scenario import Scenario
 
+# Strategy types any firm may draw; those that need a mechanism switched on are in NEEDS below.
 STRATEGY_TYPES = ("price_promotion", "relationship_investment", "service_investment",
-                  "budget_rule", "complaint_handling", "advertising", "loyalty_programme", "pdca")
+                  "budget_rule", "complaint_handling", "advertising", "loyalty_programme", "pdca",
+                  "crisis_response")
+PERIODS = ("day", "week", "month", "quarter", "year")
 FIRM_TARGETS = ("price", "capacity", "costs.fixed", "costs.variable",
                 *(f"service.{d}" for d in DIMENSIONS), *(f"bonds.{b}" for b in BONDS))
 
@@ -40,12 +46,18 @@ PARAM_TARGETS = {
     "params.wom.prob_negative": (0.0, 1.0),
     "params.contagion.effect": (0.0, 5.0),
     "params.complaints.prob_failure": (0.0, 1.0),
+    "params.referrals.prob_refer": (0.0, 1.0),
+    "params.referrals.window": (1, 30),
+    "params.dropout.satisfaction_effect": (0.0, 10.0),
+    "params.contacts.change_rate": (0.0, 1.0),
+    "params.contacts.break_trust_loss": (0.0, 1.0),
 }
 # Factors of ``scale`` events on parameters that keep the product within the schema's range
 # whatever the current value, up to four events in a row (a probability times more than 1 may
 # leave [0, 1], a temperature times 0 is not > 0, an integer times 1.3 is not an integer). The
 # schema does not check a scale event's result: see test_scale_event_result_is_validated.
-PARAM_SCALE_BOUNDS = {"params.choice.temperature": (0.2, 1.0), "params.churn.dormancy": (1.0, 1.0)}
+PARAM_SCALE_BOUNDS = {"params.choice.temperature": (0.2, 1.0), "params.churn.dormancy": (1.0, 1.0),
+                      "params.referrals.window": (1.0, 1.0)}
 PARAM_SCALE_DEFAULT = (0.0, 1.0)
 
 
@@ -129,17 +141,56 @@ def _pdca(draw, ctx) -> dict:
             "increment": draw(num(0.0, 5000.0, 0)), "max_spend": draw(num(0.0, 20000.0, 0))}
 
 
+def _crisis_response(draw, ctx) -> dict:
+    """A ``crisis_response`` (its delay within the horizon); ``scenarios`` adds a crisis."""
+    out = {"response": draw(st.sampled_from(["deny", "diminish", "rebuild"])),
+           # mostly low thresholds, so that the crisis drawn for the firm is answered
+           "threshold": draw(num(0.0, 0.2) | num(0.0, 1.0)),
+           "delay": draw(st.integers(0, min(5, ctx["horizon"] - 1))),
+           "reach": draw(num(0.0, 1.0)), "compensation": draw(num(0.0, 200.0, 2)),
+           "half_life": draw(num(0.1, 20.0)), "restore_rebuild": draw(num(0.0, 1.0)),
+           "restore_diminish": draw(num(0.0, 1.0)), "dampening": draw(num(0.0, 1.0)),
+           "deny_trust_loss": draw(num(0.0, 1.0)), "deny_amplify": draw(num(0.0, 10.0)),
+           "word_periods": draw(st.integers(0, 30))}
+    fault = draw(st.sampled_from([None, True, False]))
+    if fault is not None:
+        out["at_fault"] = fault
+    return out
+
+
+def _referral_reward(draw, ctx) -> dict:
+    """A ``referral_reward`` (it needs ``params.referrals.enabled``)."""
+    return {"reward": draw(num(0.0, 500.0, 2)), "boost": draw(num(0.0, 5.0) | num(0.0, 100.0))}
+
+
+def _contact_plan(draw, ctx: dict) -> dict:
+    """A ``multi_level_contacts`` strategy (it needs ``params.contacts.enabled``)."""
+    out = {"levels": draw(st.integers(1, 10)), "cost_per_level": draw(num(0.0, 2000.0, 2)),
+           "build_per_period": draw(st.integers(1, 10))}
+    if draw(st.booleans()):
+        out["segments"] = draw(st.lists(st.sampled_from(ctx["segments"]), min_size=1,
+                                        unique=True))
+    return out
+
+
 BUILDERS = {"price_promotion": _price_promotion, "relationship_investment": _relationship,
             "service_investment": _service, "budget_rule": _budget,
             "complaint_handling": _complaint_handling, "advertising": _advertising,
-            "loyalty_programme": _loyalty_programme, "pdca": _pdca}
+            "loyalty_programme": _loyalty_programme, "pdca": _pdca,
+            "crisis_response": _crisis_response, "referral_reward": _referral_reward,
+            "multi_level_contacts": _contact_plan}
 
 
 def _strategies(draw, ctx) -> list[dict]:
-    """0 to 4 strategies of distinct types; a pdca brings its service_investment along."""
+    """0 to 4 strategies of distinct types; a pdca brings its service_investment along.
+
+    Each strategy type of NEEDS whose mechanism is switched on is added with chance 1/2.
+    """
     types = draw(st.lists(st.sampled_from(STRATEGY_TYPES), max_size=4, unique=True))
     if "pdca" in types and "service_investment" not in types:
         types.append("service_investment")
+    types += [t for t, key in NEEDS.items()
+              if ctx["params"][key]["enabled"] and draw(st.booleans())]
     return [{"type": t, **BUILDERS[t](draw, ctx), **_window(draw, ctx["horizon"])}
             for t in types]
 
@@ -174,6 +225,8 @@ def _segments(draw) -> list[dict]:
                     "price_sensitivity": {"mean": draw(num(0.2, 6.0)), "sd": draw(num(0.0, 2.0))},
                     "weights": dict(zip(DIMENSIONS, map(float, w))),
                     "need_prob": draw(num(0.05, 1.0)), "outside_utility": draw(num(-3.0, 5.0))})
+        if draw(st.booleans()):  # visit rates that differ within the segment (gamma shape)
+            out[-1]["need_shape"] = draw(num(0.01, 50.0) | st.sampled_from([0.001, 1e4]))
     return out
 
 
@@ -189,7 +242,7 @@ def _initial(draw, ids: list[str]) -> dict:
     return out
 
 
-def _params(draw) -> dict:
+def _params(draw, ctx) -> dict:
     p: dict = {"choice": {"inertia": draw(num(-1.0, 3.0)),
                           "temperature": draw(num(0.3, 3.0))},
                "churn": {"dormancy": draw(st.integers(1, 30)),
@@ -221,24 +274,71 @@ def _params(draw) -> dict:
                     "window": draw(st.integers(1, 10))}
     if draw(st.booleans()):
         p["turnover"] = {"exit_rate": draw(num(0.0, 0.1)), "entry": draw(num(0.0, 1.0))}
-    p["contacts"] = {"enabled": draw(st.booleans())}
-    if p["contacts"]["enabled"] and draw(st.booleans()):
-        p["contacts"].update(change_rate=draw(num(0.0, 1.0)), levels=draw(st.integers(1, 10)),
-                             after_window=draw(st.integers(1, 10)),
-                             affective_loss=draw(num(0.0, 1.0)),
-                             break_trust_loss=draw(num(0.0, 1.0)))
+    for key, block in MECHANISMS.items():
+        p[key] = block(draw, ctx)
     return p
 
 
-def _contact_plan(draw, ctx: dict) -> dict:
-    """A ``multi_level_contacts`` strategy (it needs ``params.contacts.enabled``)."""
-    out = {"type": "multi_level_contacts", "levels": draw(st.integers(1, 10)),
-           "cost_per_level": draw(num(0.0, 2000.0, 2)),
-           "build_per_period": draw(st.integers(1, 10)), **_window(draw, ctx["horizon"])}
+# The newer optional mechanisms: each builder draws its ``params`` block, switched on or off
+# (a block switched off may still carry values). ``NEEDS``: the strategy types that need a
+# mechanism switched on (the schema refuses them otherwise), with that mechanism's key.
+
+
+def _referrals(draw, ctx) -> dict:
+    out = {"enabled": draw(st.booleans())}
     if draw(st.booleans()):
-        out["segments"] = draw(st.lists(st.sampled_from(ctx["segments"]), min_size=1,
-                                        unique=True))
+        out.update(satisfied=draw(num(0.0, 1.0)), prob_refer=draw(num(0.0, 1.0)),
+                   trust_gain=draw(num(0.0, 1.0)), window=draw(st.integers(1, 30)))
     return out
+
+
+def _dropout(draw, ctx) -> dict:
+    out = {"enabled": draw(st.booleans())}
+    if draw(st.booleans()):  # Beta(a, b): a, b > 0, up to sharp (large) ones
+        out.update(a=draw(num(0.05, 5.0) | st.sampled_from([0.001, 1e4])),
+                   b=draw(num(0.05, 20.0) | st.sampled_from([0.001, 1e4])),
+                   satisfaction_effect=draw(num(0.0, 5.0) | num(0.0, 50.0)),
+                   after_first=draw(st.booleans()))
+    return out
+
+
+def _arrivals(draw, ctx) -> dict:
+    out = {"enabled": draw(st.booleans())}
+    if draw(st.booleans()):  # arrivals may be spread beyond the horizon
+        out.update(share=draw(num(0.0, 1.0)), periods=draw(st.integers(1, ctx["horizon"] + 5)),
+                   first_purchase=draw(st.booleans()))
+    return out
+
+
+def _brands(draw, ctx) -> dict:
+    """Analysis windows in the scenario's unit (1 to the horizon), or its default ones."""
+    out = {"enabled": draw(st.booleans())}
+    if draw(st.booleans()):
+        unit = ctx["period"]
+        lengths = draw(st.lists(st.integers(1, ctx["horizon"]), min_size=1, max_size=4))
+        out["windows"] = [f"{n} {unit}{draw(st.sampled_from(['', 's']))}" for n in lengths]
+    return out
+
+
+def _contacts(draw, ctx) -> dict:
+    out = {"enabled": draw(st.booleans())}
+    if draw(st.booleans()):
+        out.update(change_rate=draw(num(0.0, 1.0)), levels=draw(st.integers(1, 10)),
+                   after_window=draw(st.integers(1, 10)), affective_loss=draw(num(0.0, 1.0)),
+                   break_trust_loss=draw(num(0.0, 1.0)))
+        named = draw(st.lists(st.sampled_from(ctx["segments"]), unique=True))
+        if named:
+            out["segment_levels"] = {s: draw(st.integers(1, 10)) for s in named}
+    return out
+
+
+# To add a mechanism (e.g. staff: ``params.staff`` with ``type: staff_investment``): write a
+# block builder like those above and add it here; write its strategy's builder, add it to
+# BUILDERS and its type to NEEDS (or to STRATEGY_TYPES if it needs no mechanism); then add its
+# specific checks to tests/test_properties.py (test_new_mechanisms_keep_their_books).
+MECHANISMS = {"referrals": _referrals, "dropout": _dropout, "arrivals": _arrivals,
+              "brands": _brands, "contacts": _contacts}
+NEEDS = {"referral_reward": "referrals", "multi_level_contacts": "contacts"}
 
 
 def _event(draw, ids: list[str], segments: list[str], horizon: int) -> dict:
@@ -281,12 +381,30 @@ def _event(draw, ids: list[str], segments: list[str], horizon: int) -> dict:
             ev["incumbents"] = draw(st.lists(st.sampled_from(ids), min_size=1, unique=True))
         ev["bonds"] = draw(st.lists(st.sampled_from(BONDS), min_size=1, max_size=3, unique=True))
         ev["factor"] = draw(num(0.0, 1.0))
-    elif kind == "service_failure":
-        ev.update(firm=firm, share=draw(num(0.0, 1.0)),
-                  dimension=draw(st.sampled_from(DIMENSIONS)), severity=draw(num(0.0, 1.0)))
     else:
-        ev.update(firm=firm, share=draw(num(0.0, 1.0)), severity=draw(num(0.0, 1.0)))
+        ev.update(_crisis(draw, kind, firm))
     return ev
+
+
+def _crisis(draw, kind: str, firm: str) -> dict:
+    """The fields of a ``service_failure`` or ``scandal`` event at ``firm``."""
+    out = {"firm": firm, "share": draw(num(0.0, 1.0))}
+    if kind == "service_failure":
+        out["dimension"] = draw(st.sampled_from(DIMENSIONS))
+    out["severity"] = draw(num(0.0, 1.0))
+    return out
+
+
+def _crises_to_answer(draw, data: dict) -> list[dict]:
+    """Per firm with a crisis response, most often a crisis it can answer within the run."""
+    out = []
+    for firm in data["firms"]:
+        for s in firm["strategies"]:
+            if s["type"] == "crisis_response" and draw(st.integers(0, 3)):
+                kind = draw(st.sampled_from(["service_failure", "scandal"]))
+                at = draw(st.integers(0, data["horizon"] - 1 - s["delay"]))
+                out.append({"at": at, "type": kind, **_crisis(draw, kind, firm["id"])})
+    return out
 
 
 @st.composite
@@ -304,23 +422,27 @@ def scenarios(draw, max_events: int = 4, min_agents: int = 200, max_agents: int 
     ids = [f"f{k}" for k in range(n_firms)]
     segments = _segments(draw)
     price_norm = draw(num(20.0, 500.0, 1))
+    period = draw(st.none() | st.sampled_from(PERIODS))  # none: the default, week
     ctx = {"horizon": horizon, "population": population or agents, "price_norm": price_norm,
-           "segments": [s["name"] for s in segments]}
+           "segments": [s["name"] for s in segments], "period": period or "week"}
     market = {"customers": agents, "price_norm": price_norm, "segments": segments,
               "initial": _initial(draw, ids)}
     if population is not None:
         market["population"] = population
-    data = {"name": "property", "horizon": horizon, "seed": draw(st.integers(0, 2**32 - 1)),
-            "market": market, "firms": [_firm(draw, fid, ctx) for fid in ids],
-            "params": _params(draw)}
-    if data["params"]["contacts"]["enabled"]:
-        for firm in data["firms"]:
-            if draw(st.booleans()):
-                firm["strategies"].append(_contact_plan(draw, ctx))
+    data: dict = {"name": "property", "horizon": horizon}
+    if period is not None:
+        data["period"] = period
+    data["seed"] = draw(st.integers(0, 2**32 - 1))
+    data["market"] = market
+    ctx["params"] = data["params"] = _params(draw, ctx)  # before the strategies that need them
+    data["firms"] = [_firm(draw, fid, ctx) for fid in ids]
     events = draw(st.lists(st.just(None), max_size=max_events))
+    events = [_event(draw, ids, ctx["segments"], horizon) for _ in events]
+    events += _crises_to_answer(draw, data)
     if events:
-        data["events"] = [_event(draw, ids, ctx["segments"], horizon) for _ in events]
-    return data
+        data["events"] = events
+    order = ("name", "horizon", "period", "seed", "market", "firms", "params", "events")
+    return {k: data[k] for k in order if k in data}  # the order a person would write
 
 
 def validated(data: dict) -> Scenario:
