@@ -7,9 +7,10 @@ revenue  = w * sum of prices paid by served agents
 cost     = n_served (c_var + sum_d c_d s_fd) + fixed + promotion + relationship + investment
            + advertising + complaint handling + redress + loyalty programme + referral rewards
            + crisis compensation (type: crisis_response, ODD 7.24)
+           + staff: wages, bonus, training and hiring (firms with staff, ODD 7.26)
            (fixed cost is not charged while the firm is closed: events firm_enter / firm_exit)
 profit   = revenue - cost;  cash <- cash + profit
-unit_margin = (revenue - n_served (c_var + sum_d c_d s_fd)) / n_served
+unit_margin = (revenue - n_served (c_var + sum_d c_d s_fd) - staff cost) / n_served
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ if TYPE_CHECKING:
 
 COST_COLUMNS = ("cost_variable", "cost_service", "cost_fixed", "cost_promotion",
                 "cost_relationship", "cost_investment", "cost_advertising", "cost_complaints",
-                "cost_redress", "cost_programme", "cost_referral", "crisis_cost")
+                "cost_redress", "cost_programme", "cost_referral", "crisis_cost", "cost_staff")
 SPEND = {"cost_promotion": "promotion", "cost_relationship": "relationship",
          "cost_investment": "service", "cost_advertising": "advertising",
          "cost_complaints": "complaints", "cost_redress": "redress",
          "cost_programme": "programme", "cost_referral": "referral",
-         "crisis_cost": "crisis"}
+         "crisis_cost": "crisis", "cost_staff": "staff"}
 
 
 def settle(firm: Firm, served_agents: int, paid_by_agents: float) -> Books:
@@ -52,7 +53,8 @@ def settle(firm: Firm, served_agents: int, paid_by_agents: float) -> Books:
     profit = revenue - cost_total
     firm.cash += profit
     firm.cumulative_profit += profit
-    margin = (revenue - costs["cost_variable"] - costs["cost_service"]) / served if served else 0.0
+    per_served = costs["cost_variable"] + costs["cost_service"] + costs["cost_staff"]
+    margin = (revenue - per_served) / served if served else 0.0
     return Books(revenue=revenue, **costs, cost_total=cost_total, profit=profit,
                  cumulative_profit=firm.cumulative_profit, cash=firm.cash,
                  unit_margin=margin, unit_service_cost=unit_service,

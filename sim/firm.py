@@ -12,7 +12,15 @@ import numpy as np
 from .constants import BONDS, DIMENSIONS
 from .scale import to_agents
 from .strategies import build
-from .strategies.levers import BUDGETS, Activity, ContactPlan, LastPeriod, Levers, Referral
+from .strategies.levers import (
+    BUDGETS,
+    Activity,
+    ContactPlan,
+    LastPeriod,
+    Levers,
+    Referral,
+    StaffPlan,
+)
 
 if TYPE_CHECKING:
     from .step import Crisis, World
@@ -37,6 +45,8 @@ class Firm(mesa.Agent):
         complaint_desk: Its complaint desk, when the complaints mechanism is on.
         referral: Its referral reward (none by default).
         contact_plan: Its plan of contact levels at business customers (none by default).
+        people_by_staff: Whether its people service follows its staff (a ``staff`` block).
+        staff_plan: This period's bonus and training per staff member (staff_investment).
         crises: Crises events caused at it (sim/events.py writes them; read-only to strategies).
         wom_dampening: Factor on the chance its dissatisfied customers warn (crisis response).
         available: False while closed (events firm_enter / firm_exit).
@@ -65,6 +75,8 @@ class Firm(mesa.Agent):
         self.complaint_desk: Any = None
         self.referral = Referral()
         self.contact_plan = ContactPlan()
+        self.people_by_staff = cfg.staff is not None
+        self.staff_plan = StaffPlan()
         self.crises: list[Crisis] = []
         self.wom_dampening = 1.0
         # budget rules act first so their cuts apply to this period's spend

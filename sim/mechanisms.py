@@ -57,6 +57,7 @@ REGISTRY: tuple[Entry, ...] = (
     Entry("dropout", "sim.dropout:Dropout", lambda sc: sc.params.dropout.enabled),
     Entry("brands", "sim.purchases:Purchases", lambda sc: sc.params.brands.enabled),
     Entry("contacts", "sim.contacts:Contacts", lambda sc: sc.params.contacts.enabled),
+    Entry("staff", "sim.staff:Staff", lambda sc: any(f.staff is not None for f in sc.firms)),
 )
 
 

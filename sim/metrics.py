@@ -39,6 +39,9 @@ COLUMNS = (
     "share_of_wallet",
     # contacts at several levels (ODD 7.25)
     "contact_changes", "lost_after_contact_change", "contact_levels", "contact_levels_spend",
+    # staff and the service-profit chain (ODD 7.26)
+    "staff", "staff_satisfaction", "staff_experience", "staff_quits", "staff_hires",
+    "staff_pay",
 )
 
 # The core's columns that count customers, purchases or contacts. The model counts agents; the

@@ -216,6 +216,7 @@ class Books:
     cost_programme: float
     cost_referral: float
     crisis_cost: float
+    cost_staff: float
     cost_total: float
     profit: float
     cumulative_profit: float

@@ -27,6 +27,7 @@ from ..loyalty_types import LoyaltyTypeParams
 from ..network import NetworkParams
 from ..purchases import BrandParams, parse_window
 from ..referrals import ReferralParams
+from ..staff import FirmStaff, StaffParams
 from ..strategies import StrategyConfig
 from ..trust import TrustParams
 from ..turnover import TurnoverParams
@@ -194,6 +195,8 @@ class Firm(Strict):
     bonds: Bonds = Bonds()
     awareness: Unit = Field(1.0, description="share of never-customers who know the firm at "
                                              "t = 0 (used when params.awareness is enabled)")
+    staff: FirmStaff | None = Field(None, description="the firm's staff (ODD 7.26); null = "
+                                    "the people service is bought through service_investment")
     strategies: list[StrategyConfig] = Field(default_factory=list)
 
 
@@ -218,6 +221,7 @@ class Params(Strict):
     turnover: TurnoverParams = TurnoverParams()
     cohorts: CohortParams = CohortParams()
     contacts: ContactParams = ContactParams()
+    staff: StaffParams = StaffParams()
 
 
 class Initial(Strict):
@@ -278,6 +282,25 @@ class Scenario(Strict):
         return self
 
 
+def check_staff(firm: Any, i: int) -> None:
+    """A staff_investment needs staff; a staffed firm's people service is not bought.
+
+    Raises:
+        LocatedError: At the offending strategy's field.
+    """
+    for j, s in enumerate(firm.strategies):
+        if s.type == "staff_investment" and firm.staff is None:
+            raise LocatedError(("firms", i, "strategies", j, "type"),
+                               f"firm {firm.id!r}: a staff_investment strategy needs a staff "
+                               "block on the firm (firms[].staff: headcount, norm, wage, ...)")
+        if (s.type == "service_investment" and firm.staff is not None
+                and s.spend.people > 0):
+            raise LocatedError(("firms", i, "strategies", j, "spend", "people"),
+                               f"firm {firm.id!r}: spend.people is {s.spend.people:g}, but the "
+                               "people service of a firm with staff follows its staff (ODD "
+                               "7.26); allowed: 0 (pay staff through type: staff_investment)")
+
+
 def check_strategies(scenario: Any) -> None:
     """Cross-checks of strategy blocks against the rest of the scenario.
 
@@ -305,6 +328,7 @@ def check_strategies(scenario: Any) -> None:
         if "multi_level_contacts" in types and not scenario.params.contacts.enabled:
             raise ValueError(f"firm {firm.id!r}: a multi_level_contacts strategy needs "
                              "params.contacts.enabled: true (the contacts mechanism)")
+        check_staff(firm, i)
         if "pdca" in types and "service_investment" not in types:
             raise ValueError(f"firm {firm.id!r}: a pdca strategy invests through a "
                              "service_investment strategy; add one to the same firm")

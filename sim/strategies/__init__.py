@@ -20,6 +20,7 @@ from . import (
     referral,
     relationship,
     service,
+    staff,
 )
 from .base import Strategy
 
@@ -35,13 +36,14 @@ REGISTRY = {
     "referral_reward": (referral.Config, referral.ReferralReward),
     "crisis_response": (crisis.Config, crisis.CrisisResponse),
     "multi_level_contacts": (contacts.Config, contacts.MultiLevelContacts),
+    "staff_investment": (staff.Config, staff.StaffInvestment),
 }
 
 # one entry per type of REGISTRY (a test checks they agree)
 StrategyConfig: TypeAlias = Annotated[
     price_promotion.Config | relationship.Config | service.Config | budget.Config
     | complaint_handling.Config | advertising.Config | loyalty_programme.Config | pdca.Config
-    | referral.Config | crisis.Config | contacts.Config,
+    | referral.Config | crisis.Config | contacts.Config | staff.Config,
     Field(discriminator="type"),
 ]
 

@@ -79,6 +79,19 @@ class ContactPlan:
 
 
 @dataclass(frozen=True)
+class StaffPlan:
+    """What a firm pays its staff this period beyond the base wage (sim/staff.py).
+
+    Attributes:
+        bonus: Money per staff member and period on top of the base wage.
+        training: Money per staff member and period spent on training.
+    """
+
+    bonus: float = 0.0
+    training: float = 0.0
+
+
+@dataclass(frozen=True)
 class LastPeriod:
     """What the firm's books said last period (the budget rule reads it)."""
 
@@ -149,6 +162,11 @@ class Levers:
         return self._firm.service
 
     @property
+    def people_by_staff(self) -> bool:
+        """Whether the people service follows the firm's staff (sim/staff.py), not spend."""
+        return self._firm.people_by_staff
+
+    @property
     def crises(self) -> tuple[Crisis, ...]:
         """The crises events caused at the firm so far (scandals, service failures)."""
         return tuple(self._firm.crises)
@@ -188,6 +206,10 @@ class Levers:
     def set_contact_plan(self, plan: ContactPlan) -> None:
         """Contact levels to build and keep at business customers (sim/contacts.py)."""
         self._firm.contact_plan = plan
+
+    def set_staff_plan(self, plan: StaffPlan) -> None:
+        """Bonus and training per staff member this period (sim/staff.py books them)."""
+        self._firm.staff_plan = plan
 
     def set_wom_dampening(self, factor: float) -> None:
         """Multiply this period's chance that a dissatisfied customer warns about the firm.

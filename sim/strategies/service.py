@@ -3,7 +3,8 @@
 target_d = floor + (ceiling - floor) * (1 - exp(-spend_d * budget / scale)), with spend_d the
 planned spend plus what PDCA has added (the firm's ``service_extra``), and the level
 moves toward it by 1/lag per period (ODD 7.7): raising spend pays off slowly, cutting it
-lets the level decay just as slowly.
+lets the level decay just as slowly. For a firm with staff (sim/staff.py) the people dimension
+follows the staff instead and is left alone here.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from pydantic import Field
 from ..constants import DIMENSIONS
 from .base import Block, Strategy, StrategyConfig
 from .levers import Levers
+
+PEOPLE = DIMENSIONS.index("people")
 
 
 class Spend(Block):
@@ -47,7 +50,12 @@ class ServiceInvestment(Strategy[Config]):
         cfg = self.cfg
         budget = self.scale(firm) if cfg.in_force(firm.t) else 0.0
         plan = np.array([getattr(cfg.spend, d) for d in DIMENSIONS]) + firm.service_extra()
+        if firm.people_by_staff:
+            plan[PEOPLE] = 0.0  # the staff deliver it (sim/staff.py, staff_investment)
         spend = plan * budget
         target = cfg.floor + (cfg.ceiling - cfg.floor) * (1 - np.exp(-spend / cfg.scale))
-        firm.service[:] += (target - firm.service) / cfg.lag
+        step = (target - firm.service) / cfg.lag
+        if firm.people_by_staff:
+            step[PEOPLE] = 0.0
+        firm.service[:] += step
         firm.spend("service", float(spend.sum()))
