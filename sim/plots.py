@@ -52,6 +52,15 @@ FIGURES: dict[str, tuple[str, list[Panel]]] = {
         Panel("avg_price_paid", "Average price paid", "{currency} per purchase", 1, True)]),
 }
 
+# Drawn only when a firm has staff (ODD 7.26): the staff cycle of the service-profit chain.
+STAFF_FIGURE = ("staff.png", "The staff cycle: staff satisfaction, quits, experience, service", [
+    Panel("staff_satisfaction", "Staff satisfaction", "mean, 0 to 1"),
+    Panel("satisfaction_mean", "Customer satisfaction (the mirror)", "mean, 0 to 1"),
+    Panel("staff_turnover", "Staff quits per staff member", "share of the staff per {period}",
+          8),
+    Panel("staff_experience", "Staff experience", "mean, 0 (new hire) to 1"),
+    Panel("service_people", "People service level (follows the staff)", "level, 0 to 1")])
+
 
 def build_figures(df: pd.DataFrame, title: str, period: str = "week",
                   currency: str = "money") -> dict[str, Figure]:
@@ -59,8 +68,13 @@ def build_figures(df: pd.DataFrame, title: str, period: str = "week",
     # a "$" in a currency or title would start matplotlib's mathtext: show it as written
     names = {"period": period, "currency": currency.replace("$", r"\$")}
     title = title.replace("$", r"\$")
+    figures = dict(FIGURES)
+    if "staff" in df and df["staff"].notna().any():
+        fname, heading, panels = STAFF_FIGURE
+        figures[fname] = (heading, panels)
+        df = df.assign(staff_turnover=df["staff_quits"] / df["staff"])
     return {fname: _figure(df, heading, panels, title, names)
-            for fname, (heading, panels) in FIGURES.items()}
+            for fname, (heading, panels) in figures.items()}
 
 
 def plot_all(df: pd.DataFrame, out: Path, title: str, period: str = "week",

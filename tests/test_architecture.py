@@ -21,7 +21,7 @@ STATE = {"constants", "config", "scale", "step", "customers", "network", "talk",
          "prices", "sampling", "trust"}
 MECHANISMS = {"choice", "experience", "bonds", "churn", "accounting", "awareness", "wom",
               "referrals", "complaints", "contagion", "loyalty_types", "turnover", "cohorts",
-              "events", "arrivals", "dropout", "purchases", "contacts"}
+              "events", "arrivals", "dropout", "purchases", "contacts", "staff"}
 MODEL = {"model", "firm", "metrics", "mechanisms"}
 API = {"api", "output", "plots", "palette", "__init__"}
 TOP = {"experiments", "dashboard", "validation", "data"}

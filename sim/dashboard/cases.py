@@ -144,6 +144,46 @@ INFO: dict[str, dict[str, dict[str, Any]]] = {
                           "C 类客户按价格购买证书；A 类客户看重价值和人员，对价格不太敏感。",
                           "一个周期为一个季度，共 24 个季度；客户约有一半的季度需要审核。"]},
     },
+    "nanyuan_vs_eaton_staff": {
+        "en": {"story": "The same two hotels, guests and strategies, but the people side of "
+                        "service is delivered by front-line staff who can be content or not, "
+                        "stay or quit (the service-profit chain). Nanyuan pays a small bonus "
+                        "and trains its people; Eaton pays less, and when its budget rule cuts "
+                        "the service budget it cuts its staff's bonus and training too. "
+                        "Unhappy staff quit, new hires know little, people service falls, "
+                        "guests are less satisfied - and unhappy guests make unhappy staff.",
+               "try": ["Open the staff cycle figure (staff.png): staff satisfaction, quits, "
+                       "experience and people service, beside guest satisfaction (the "
+                       "mirror).",
+                       "Give Eaton Nanyuan's staff investment (--set firms.1.strategies.2."
+                       "bonus=60 --set firms.1.strategies.2.training=40): how much of the trap "
+                       "was its staff?",
+                       "Switch the mirror off (--set params.staff.mirror=0): do staff and "
+                       "guest satisfaction still move together?"],
+               "assume": ["One staff member per 15 guest-nights a week of demand, paid 1,000 "
+                          "yuan a week against 1,050 in town; a new hire costs 4,000 yuan.",
+                          "Staff satisfaction rises with pay, training and satisfied guests; "
+                          "it falls with overload, failures to handle and pay cuts.",
+                          "Quitters take their share of the guests' personal (social) bonds.",
+                          "Otherwise the Nanyuan vs Eaton case."]},
+        "zh": {"story": "同样的两家酒店、同样的客人和策略，但服务中\u201c人\u201d的部分由一线员工"
+                        "提供：员工可能满意或不满意，可能留下或离职（服务利润链）。南苑给员工少量"
+                        "奖金并培训员工；伊顿工资较低，预算规则削减服务预算时，也削减了员工的"
+                        "奖金和培训。不满意的员工离职，新员工经验不足，人员服务下降，客人满意度"
+                        "降低——而不满意的客人又让员工更不满意。",
+               "try": ["打开员工循环图（staff.png）：员工满意度、离职、经验和人员服务，"
+                       "以及客人满意度（满意度镜像）。",
+                       "让伊顿采用南苑的员工投入（--set firms.1.strategies.2.bonus=60 --set "
+                       "firms.1.strategies.2.training=40）：陷阱有多少来自员工？",
+                       "关闭镜像效应（--set params.staff.mirror=0）：员工和客人的满意度还会"
+                       "同步变化吗？"],
+               "assume": ["每周每 15 个客房夜需求配一名一线员工，周薪 1,000 元（本市同类工作 "
+                          "1,050 元）；招聘一名新员工花费 4,000 元。",
+                          "员工满意度随工资、培训和客人满意而上升，随超负荷、需处理的服务失误"
+                          "和减薪而下降。",
+                          "离职员工带走他们所承载的客人个人（社会）纽带。",
+                          "其余与南苑对伊顿案例相同。"]},
+    },
     "certification_body_levels": {
         "en": {"story": "The certification body's market, but each client is known through "
                         "its people: one contact (the quality or purchasing manager) to begin "

@@ -10,7 +10,7 @@ import importlib
 from .base import Pattern
 
 MODULES = ("case", "jones_sasser", "portability", "heterogeneity", "complaints", "contagion",
-           "arithmetic", "double_jeopardy", "levels", "crisis")
+           "arithmetic", "double_jeopardy", "mirror", "levels", "crisis")
 
 # Patterns the model does not reproduce yet: still run and reported, but they do not decide
 # the exit status. Each entry maps a pattern key to why (see docs/validation.md); an entry is
