@@ -54,7 +54,7 @@ def offered_prices(c: Customers, firms: list[Any], idx: np.ndarray, t: int) -> n
         base = firm.price * (1 - firm.general_discount)
         out[f] = base
         if firm.offer_discount > 0:
-            has_offer = (c.offer_kind[f, idx] == OFFER_PRICE) & (c.offer_end[f, idx] > t)
+            has_offer = (c.offer_kind[f][idx] == OFFER_PRICE) & (c.offer_end[f][idx] > t)
             out[f, has_offer] = min(base, firm.price * (1 - firm.offer_discount))
         if firm.member_prices is not None:  # strategies/loyalty_programme.py
             out[f] *= firm.member_prices(idx)

@@ -62,29 +62,31 @@ def expire_offers(c: Customers, t: int) -> None:
     An offer made in period t0 for L periods has ``offer_end = t0 + L`` and is valid in
     periods t0 .. t0 + L - 1.
     """
-    done = (c.offer_kind != OFFER_NONE) & (c.offer_end <= t)
-    c.offer_kind[done] = OFFER_NONE
+    # setting OFFER_NONE where it already is changes nothing: one mask, one pass
+    np.copyto(c.offer_kind, OFFER_NONE, where=c.offer_end <= t)
 
 
 def admit(c: Customers, f: int, ids: np.ndarray, t: int, tally: Tally) -> None:
     """Make customers ``ids`` (served by firm ``f``) active there; count how they came."""
-    status = c.status[f, ids]
+    # (N,) rows of firm f: gathers and scatters on a row are faster than on (f, ids)
+    status_f, channel_f, offer_f = c.status[f], c.channel[f], c.offer_kind[f]
+    status = status_f[ids]
     new, back = ids[status == NEVER], ids[status == LOST]
-    offer = np.where(c.offer_end[f, back] > t, c.offer_kind[f, back], OFFER_NONE)
+    offer = np.where(c.offer_end[f][back] > t, offer_f[back], OFFER_NONE)
     channel = np.select([offer == OFFER_PRICE, offer == OFFER_RELATIONSHIP],
                         [CH_PRICE, CH_RELATIONSHIP], CH_RETURNED).astype(np.int8)
-    c.channel[f, new] = CH_NEW
-    c.channel[f, back] = channel
-    c.offer_kind[f, back] = OFFER_NONE  # an offer is used up by the return it brought
+    channel_f[new] = CH_NEW
+    channel_f[back] = channel
+    offer_f[back] = OFFER_NONE  # an offer is used up by the return it brought
     fresh = np.concatenate([new, back])
-    c.acquired[f, fresh] = t
-    c.status[f, fresh] = ACTIVE
-    c.last_visit[f, ids] = t
+    c.acquired[f][fresh] = t
+    status_f[fresh] = ACTIVE
+    c.last_visit[f][ids] = t
     c.last_firm[ids] = f
     tally.new_customers += new.size
     tally.won_back += back.size
-    tally.won_back_price += int((channel == CH_PRICE).sum())
-    tally.won_back_relationship += int((channel == CH_RELATIONSHIP).sum())
+    tally.won_back_price += int(np.count_nonzero(channel == CH_PRICE))
+    tally.won_back_relationship += int(np.count_nonzero(channel == CH_RELATIONSHIP))
 
 
 def losses(c: Customers, f: int, choices: Choices, elsewhere: np.ndarray, p: Any, t: int,
@@ -116,13 +118,14 @@ def switches(c: Customers, f: int, choices: Choices, pos: np.ndarray, choice_p: 
     ids = idx[pos]
     g = c.last_firm[ids]
     vg = v[g, pos]
-    moved = (c.status[f, ids] == ACTIVE) & (vg > v[f, pos])
+    vf = v[f][pos]
+    moved = (c.status[f][ids] == ACTIVE) & (vg > vf)
     ids, pos, g = ids[moved], pos[moved], g[moved]
     beta = c.price_sensitivity[ids] * F32(1 / price_norm)
     ref = c.reference_price[ids]
-    gap_price = (price_term(prices[f, pos], ref, beta, choice_p)
+    gap_price = (price_term(prices[f][pos], ref, beta, choice_p)
                  - price_term(prices[g, pos], ref, beta, choice_p))
-    price_led = gap_price >= 0.5 * (vg[moved] - v[f, pos])
+    price_led = gap_price >= 0.5 * (vg[moved] - vf[moved])
     return ids, price_led
 
 

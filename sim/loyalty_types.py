@@ -91,13 +91,16 @@ class LoyaltyTypes(Mechanism):
         if idx.size == 0:
             return None
         m = F32(self.world.params.loyalty_types.patronage_memory)
+        hit = np.empty(idx.size, F32)
         for visit in visits:
-            f = visit.firm
-            share = self.visit_share[f, idx].astype(F32)
-            hit = np.zeros(idx.size, F32)
+            row = self.visit_share[visit.firm]  # (N,) row: faster than (f, idx)
+            share = row[idx].astype(F32)
+            hit.fill(0)
             hit[visit.pos] = 1
-            share += m * (hit - share)
-            self.visit_share[f, idx] = share
+            hit -= share
+            hit *= m
+            share += hit
+            row[idx] = share
         return None
 
     def recycled(self, ids: np.ndarray) -> None:
@@ -156,4 +159,4 @@ def _bits(x: float) -> np.ndarray:
 
 def _count_types(kind: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Number of customers of each type among ``mask``."""
-    return np.array([np.count_nonzero(mask & (kind == k)) for k in range(len(TYPES))])
+    return np.bincount(kind[mask], minlength=len(TYPES))[:len(TYPES)]

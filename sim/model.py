@@ -152,8 +152,8 @@ class Market(mesa.Model):
         turned = idx[away]
         trust.update_trust(c, f, turned, np.full(turned.size, -p.trust.rationed_penalty, F32),
                            p.trust)
-        c.incident[f, turned] = INC_INCONVENIENCE
-        c.incident_t[f, turned] = t
+        c.incident[f][turned] = INC_INCONVENIENCE  # (N,) rows: faster than (f, turned)
+        c.incident_t[f][turned] = t
         churn.admit(c, f, ids, t, tally)
         tally.served, tally.demand = int(ids.size), int(pos.size + away.size)
         tally.turned_away, tally.failures = int(away.size), int(failed.sum())

@@ -72,18 +72,33 @@ def deliver(c: Customers, f: int, receivers: np.ndarray, sign: int, p: WomParams
     """Apply messages about firm ``f`` (one per entry of ``receivers``) to the receivers."""
     if receivers.size == 0:
         return
-    who, n = np.unique(receivers, return_counts=True)
-    c.aware[f, who] = 1
-    t = c.trust[f, who]
+    who, n = count_each(receivers, c.n)
+    c.aware[f][who] = 1
+    trust = c.trust[f]  # (N,) rows: faster to gather from and scatter to than (f, who)
+    t = trust[who]
     if sign > 0:
-        c.trust[f, who] = 1 - (1 - t) * F32(1 - p.trust_gain) ** n
+        trust[who] = 1 - (1 - t) * F32(1 - p.trust_gain) ** n
     else:
-        c.trust[f, who] = t * F32(1 - p.trust_loss) ** n
-    out = c.status[f, who] != ACTIVE
+        trust[who] = t * F32(1 - p.trust_loss) ** n
+    out = c.status[f][who] != ACTIVE
     if p.expectation_shift > 0 and out.any():
         outsider = who[out]
-        e = c.expectation[f, outsider] + F32(sign * p.expectation_shift) * n[out]
-        c.expectation[f, outsider] = np.clip(e, 0, 1)
+        expectation = c.expectation[f]
+        e = expectation[outsider] + F32(sign * p.expectation_shift) * n[out]
+        expectation[outsider] = np.clip(e, 0, 1)
+
+
+def count_each(ids: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``ids`` (in 0..n-1), ascending, and how often each occurs.
+
+    The same as ``np.unique(ids, return_counts=True)``; counting into n bins is several
+    times faster than sorting once ``ids`` is more than a few percent of n.
+    """
+    if ids.size * 32 < n:
+        return np.unique(ids, return_counts=True)
+    counts = np.bincount(ids, minlength=n)
+    who = np.flatnonzero(counts)
+    return who, counts[who]
 
 
 def make_aware(c: Customers, f: int, ids: np.ndarray) -> int:

@@ -30,8 +30,8 @@ PRICE, COMPETITION = REASONS.index("price"), REASONS.index("competition")
 def reasons(c: Customers, f: int, ids: np.ndarray, price_led: np.ndarray, t: int,
             memory: int) -> np.ndarray:
     """Keaveney reason index for each lost customer."""
-    inc = c.incident[f, ids]
-    recent = (inc != INC_NONE) & (t - c.incident_t[f, ids] <= memory)
+    inc = c.incident[f][ids]  # (N,) rows: faster to gather from than (f, ids)
+    recent = (inc != INC_NONE) & (t - c.incident_t[f][ids] <= memory)
     fallback = np.where(price_led, PRICE, COMPETITION)
     return np.where(recent, INCIDENT_REASON[inc], fallback)
 
@@ -40,15 +40,16 @@ def lose(c: Customers, f: int, ids: np.ndarray, why: np.ndarray, t: int) -> Loss
     """Mark customers ``ids`` lost to firm ``f``; count by reason and by acquisition channel."""
     if ids.size == 0:
         return Losses()
-    ch = c.channel[f, ids]
-    c.status[f, ids] = LOST
-    c.lost_since[f, ids] = t
-    c.offer_kind[f, ids] = OFFER_NONE
+    ch = c.channel[f][ids]  # (N,) rows: faster to gather from and scatter to than (f, ids)
+    c.status[f][ids] = LOST
+    c.lost_since[f][ids] = t
+    c.offer_kind[f][ids] = OFFER_NONE
     price, rel = ch == CH_PRICE, ch == CH_RELATIONSHIP
+    acquired = c.acquired[f]
     return Losses(by_reason=np.bincount(why, minlength=len(REASONS)).astype(np.int64),
                   won_price=int(price.sum()), won_relationship=int(rel.sum()),
-                  tenure_won_price=int((t - c.acquired[f, ids[price]]).sum()),
-                  tenure_won_relationship=int((t - c.acquired[f, ids[rel]]).sum()))
+                  tenure_won_price=int((t - acquired[ids[price]]).sum()),
+                  tenure_won_relationship=int((t - acquired[ids[rel]]).sum()))
 
 
 def lose_for(c: Customers, f: int, ids: np.ndarray, t: int, memory: int) -> Losses:
