@@ -53,8 +53,8 @@ def settle(firm: Firm, served_agents: int, paid_by_agents: float) -> Books:
     profit = revenue - cost_total
     firm.cash += profit
     firm.cumulative_profit += profit
-    per_served = costs["cost_variable"] + costs["cost_service"] + costs["cost_staff"]
-    margin = (revenue - per_served) / served if served else 0.0
+    margin = ((revenue - costs["cost_variable"] - costs["cost_service"] - costs["cost_staff"])
+              / served if served else 0.0)
     return Books(revenue=revenue, **costs, cost_total=cost_total, profit=profit,
                  cumulative_profit=firm.cumulative_profit, cash=firm.cash,
                  unit_margin=margin, unit_service_cost=unit_service,
