@@ -1,9 +1,11 @@
 """Dropout (ODD 7.21): customers who stop buying in the category for good, silently.
 
 As in the BG/NBD model (Fader, Hardie & Lee 2005), after each purchase a customer leaves the
-category with a probability of their own, p_i ~ Beta(a, b), drawn once. Here it also falls
-with the customer's attitude toward the firm just visited (satisfied, trusting customers stay
-in the category more; ``satisfaction_effect`` k >= 0):
+category with a probability of their own, p_i ~ Beta(a, b), drawn once; a share ``never`` of
+the customers (pi) never drop out (p_i = 0: a spike at zero beside the beta, the "hard-core"
+customers of a long panel). Here it also falls with the customer's attitude toward the firm
+just visited (satisfied, trusting customers stay in the category more; ``satisfaction_effect``
+k >= 0):
 
     P(drop out after a purchase at f) = min(1, p_i exp(-k (S_if + T_if - 1)))
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .config import Block
+from .config import Block, Unit
 from .constants import NEVER
 from .step import Books, Mechanism, Phase, Tally, Visit, World
 
@@ -33,6 +35,7 @@ class DropoutParams(Block):
     b: float = Field(3.0, gt=0.0, le=1e4, description="Beta(a, b) of the dropout probability")
     satisfaction_effect: float = Field(
         0.0, ge=0.0, le=50.0, description="k: dropout x exp(-k (S + T - 1)) after a visit")
+    never: Unit = Field(0.0, description="share of customers who never drop out (p_i = 0)")
     after_first: bool = Field(True, description="a customer may drop out after their first "
                               "purchase at a firm too (false: only after repeat purchases, "
                               "as in BG/NBD)")
@@ -57,8 +60,7 @@ class Dropout(Mechanism):
     def __init__(self, world: World):
         super().__init__(world)
         n = world.customers.n
-        p = world.params.dropout
-        self.p = world.rng.beta(p.a, p.b, n).astype(F32)
+        self.p = self._draw(n)
         self.dropped = np.zeros(n, bool)
         self.now = np.zeros(len(world.firms), np.int64)
 
@@ -84,9 +86,19 @@ class Dropout(Mechanism):
 
     def recycled(self, ids: np.ndarray) -> None:
         """Newcomers in recycled places bring their own dropout probability."""
-        p = self.world.params.dropout
-        self.p[ids] = self.world.rng.beta(p.a, p.b, ids.size)
+        self.p[ids] = self._draw(ids.size)
         self.dropped[ids] = False
+
+    def _draw(self, size: int) -> np.ndarray:
+        """Dropout probabilities of ``size`` customers: Beta(a, b), 0 for a share ``never``.
+
+        With ``never`` = 0 no further numbers are drawn (the generator's stream as before).
+        """
+        p, rng = self.world.params.dropout, self.world.rng
+        out = rng.beta(p.a, p.b, size).astype(F32)
+        if p.never:
+            out[rng.random(size) < p.never] = 0
+        return out
 
     def row(self, f: int, tally: Tally, books: Books) -> dict[str, float]:
         """This period's dropouts after a purchase at firm ``f``."""

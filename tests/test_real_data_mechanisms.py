@@ -1,5 +1,7 @@
 """Issue 13's model parts: heterogeneous visit rates, dropout, staggered acquisition."""
 
+import copy
+
 import numpy as np
 import pytest
 from conftest import make_scenario
@@ -65,10 +67,11 @@ def test_dropout_silences_customers_and_satisfaction_slows_it():
 
 
 def test_arrivals_enter_over_time_and_buy_on_arrival():
-    sc = make_scenario(**ONE, **{"params.arrivals.enabled": True, "params.arrivals.share": 1.0,
-                                 "params.arrivals.periods": 10, "horizon": 14,
-                                 "market.segments.0.need_prob": 0.05,
-                                 "market.segments.0.outside_utility": -5.0})
+    changes = {"params.arrivals.enabled": True, "params.arrivals.share": 1.0,
+               "params.arrivals.periods": 10, "horizon": 14,
+               "market.segments.0.need_prob": 0.05, "market.segments.0.outside_utility": -5.0}
+    # a copy: make_scenario puts ONE's segment list itself in place, then edits its first item
+    sc = make_scenario(**copy.deepcopy(ONE), **changes)
     m = Market(sc, seed=4)
     assert (m.customers.need_prob == 0).all()
     for _ in range(sc.horizon):
@@ -89,3 +92,36 @@ def test_off_by_default_and_outputs_unchanged():
     assert m.mechanism("dropout") is None and m.mechanism("arrivals") is None
     df = run(sc, seed=1).trajectories
     assert (df.arrived == 0).all() and (df.dropped_out == 0).all()
+
+
+def test_never_dropping_share_keeps_late_purchases_and_draws_nothing_when_zero():
+    """pi of the customers never drop out: later purchases fall towards pi of the first ones."""
+    base = {**ONE, "params.dropout.enabled": True, "params.dropout.a": 2.0,
+            "params.dropout.b": 2.0, "params.dropout.after_first": False, "horizon": 40}
+    late = {}
+    for never in (0.0, 0.3):
+        m = Market(make_scenario(**base, **{"params.dropout.never": never}), seed=5)
+        for _ in range(40):
+            m.step()
+        d = m.mechanism("dropout")
+        assert (d.p == 0).mean() == pytest.approx(never, abs=0.01)
+        assert not d.dropped[d.p == 0].any()  # nobody with p = 0 ever drops out
+        late[never] = m.trajectories().groupby("period").served.sum().iloc[-5:].mean()
+    full = run(make_scenario(**ONE, horizon=40), seed=5).trajectories
+    level = full.groupby("period").served.sum().iloc[-5:].mean()  # nobody drops out
+    # with p_i ~ Beta(2, 2) most others have dropped out by then: the never-dropping 30%
+    # buy as much as everyone does without dropout
+    assert late[0.3] > 2.5 * late[0.0]
+    assert 0.3 * level < late[0.3] < 0.5 * level
+    # never = 0 draws no extra number: the same run as a scenario without the key
+    plain = run(make_scenario(**base), seed=5).trajectories
+    zero = run(make_scenario(**base, **{"params.dropout.never": 0.0}), seed=5).trajectories
+    assert plain.equals(zero)
+
+
+def test_never_share_is_a_validated_unit_share():
+    from sim.scenario import InputError
+    for bad in (-0.1, 1.5):
+        with pytest.raises((InputError, ValueError)):
+            make_scenario(**ONE, **{"params.dropout.enabled": True,
+                                    "params.dropout.never": bad})

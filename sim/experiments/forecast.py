@@ -55,9 +55,12 @@ DEFAULT_PARAMETERS = [
      "log": True},
     {"path": "params.dropout.a", "name": "dropout_a", "low": 0.1, "high": 5.0, "log": True},
     {"path": "params.dropout.b", "name": "dropout_b", "low": 0.3, "high": 30.0, "log": True},
+    {"path": "params.dropout.never", "name": "dropout_never", "low": 0.0, "high": 0.6,
+     "log": False},
 ]
 """What ``forecast`` calibrates by default: the mean purchase chance, its heterogeneity
-(gamma shape) and the Beta(a, b) of the dropout probability (BG/NBD's r, alpha, a, b)."""
+(gamma shape), the Beta(a, b) of the dropout probability (BG/NBD's r, alpha, a, b) and the
+share of customers who never drop out (ODD 7.21)."""
 
 
 def add_forecast(sub: Any) -> None:
