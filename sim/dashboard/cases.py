@@ -155,11 +155,12 @@ INFO: dict[str, dict[str, dict[str, Any]]] = {
                "try": ["Open the staff cycle figure (staff.png): staff satisfaction, quits, "
                        "experience and people service, beside guest satisfaction (the "
                        "mirror).",
-                       "Give Eaton Nanyuan's staff investment (--set firms.1.strategies.2."
-                       "bonus=60 --set firms.1.strategies.2.training=40): how much of the trap "
-                       "was its staff?",
-                       "Switch the mirror off (--set params.staff.mirror=0): do staff and "
-                       "guest satisfaction still move together?"],
+                       "Pay Eaton's staff above the town wage (--set firms.eaton.staff."
+                       "wage=1100): its people service stays near 0.63 instead of 0.47 and half "
+                       "as many staff quit, yet its guests still leave at about 5.5% a week: "
+                       "the staff were not the whole trap.",
+                       "Switch the mirror off (--set params.staff.mirror=0): staff and guest "
+                       "satisfaction then move together far less over time."],
                "assume": ["One staff member per 15 guest-nights a week of demand, paid 1,000 "
                           "yuan a week against 1,050 in town; a new hire costs 4,000 yuan.",
                           "Staff satisfaction rises with pay, training and satisfied guests; "
@@ -173,10 +174,11 @@ INFO: dict[str, dict[str, dict[str, Any]]] = {
                         "降低——而不满意的客人又让员工更不满意。",
                "try": ["打开员工循环图（staff.png）：员工满意度、离职、经验和人员服务，"
                        "以及客人满意度（满意度镜像）。",
-                       "让伊顿采用南苑的员工投入（--set firms.1.strategies.2.bonus=60 --set "
-                       "firms.1.strategies.2.training=40）：陷阱有多少来自员工？",
-                       "关闭镜像效应（--set params.staff.mirror=0）：员工和客人的满意度还会"
-                       "同步变化吗？"],
+                       "让伊顿给员工高于本市水平的工资（--set firms.eaton.staff.wage=1100）："
+                       "人员服务保持在约 0.63 而不是 0.47，离职员工减半，但客人仍以每周约 5.5% "
+                       "的速度流失：员工并不是陷阱的全部。",
+                       "关闭镜像效应（--set params.staff.mirror=0）：员工和客人的满意度随时间"
+                       "同步变化的程度大大减弱。"],
                "assume": ["每周每 15 个客房夜需求配一名一线员工，周薪 1,000 元（本市同类工作 "
                           "1,050 元）；招聘一名新员工花费 4,000 元。",
                           "员工满意度随工资、培训和客人满意而上升，随超负荷、需处理的服务失误"
