@@ -48,7 +48,7 @@ class Awareness(Mechanism):
 
     def served(self, visit: Visit) -> None:
         """A customer served by a firm knows it."""
-        self.world.customers.aware[visit.firm, visit.ids] = 1
+        self.world.customers.aware[visit.firm][visit.ids] = 1  # a row: faster than (f, ids)
 
     def row(self, f: int, tally: Tally, books: Books) -> dict[str, float]:
         """Share of all customers who know firm ``f``."""

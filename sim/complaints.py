@@ -149,10 +149,11 @@ class Complaints(Mechanism):
                         np.where(visit.s <= p.dissatisfied, F32(p.prob_dissatisfied), F32(0)))
         if p.voice_commitment:
             prob = np.minimum(prob * voice(c, f, ids, prob > 0, p.voice_commitment), F32(1))
-        who = ids[(w.rng.random(ids.size, dtype=F32) < prob) & (c.complaint[f, ids] != CP_PENDING)]
+        complaint = c.complaint[f]  # (N,) rows: faster to gather from and scatter to than (f, ids)
+        who = ids[(w.rng.random(ids.size, dtype=F32) < prob) & (complaint[ids] != CP_PENDING)]
         if who.size == 0:
             return
-        c.complaint[f, who] = CP_PENDING
+        complaint[who] = CP_PENDING
         self.ids[f] = np.concatenate([self.ids[f], who])
         self.lodged[f] = np.concatenate([self.lodged[f], np.full(who.size, w.t)])
         self.tally[f]["complaints"] += who.size
@@ -214,8 +215,8 @@ class Complaints(Mechanism):
         c.raise_to_one(c.satisfaction[f], ids, a)
         c.raise_to_one(c.trust[f], ids, b)
         c.raise_to_one(c.bonds[f, PSY], ids, g)
-        c.incident[f, ids] = INC_NONE
-        c.complaint[f, ids] = CP_FAST if fast else CP_RESOLVED
+        c.incident[f][ids] = INC_NONE
+        c.complaint[f][ids] = CP_FAST if fast else CP_RESOLVED
         self.tally[f]["complaints_resolved"] += ids.size
         if fast:
             self.tally[f]["complaints_resolved_fast"] += ids.size
@@ -229,12 +230,12 @@ class Complaints(Mechanism):
         """An unresolved complaint: attitudes fall, the complainant warns others, may leave."""
         w = self.world
         c, p = w.customers, w.params.complaints
-        c.satisfaction[f, ids] *= F32(1 - p.unresolved_satisfaction)
-        c.trust[f, ids] *= F32(1 - p.unresolved_trust)
-        c.bonds[f, PSY, ids] *= F32(1 - p.unresolved_psychological)
-        c.incident[f, ids] = INC_RESPONSE
-        c.incident_t[f, ids] = w.t
-        c.complaint[f, ids] = CP_UNRESOLVED
+        c.satisfaction[f][ids] *= F32(1 - p.unresolved_satisfaction)
+        c.trust[f][ids] *= F32(1 - p.unresolved_trust)
+        c.bonds[f][PSY][ids] *= F32(1 - p.unresolved_psychological)
+        c.incident[f][ids] = INC_RESPONSE
+        c.incident_t[f][ids] = w.t
+        c.complaint[f][ids] = CP_UNRESOLVED
         self.tally[f]["complaints_unresolved"] += ids.size
         if w.params.wom.enabled and w.talk is not None:
             w.talk.tell(c, f, ids, w.params.wom.told_unresolved, -1, w.params.wom, w.rng)
@@ -260,6 +261,6 @@ class Desk:
 
 def voice(c: Customers, f: int, ids: np.ndarray, at_risk: np.ndarray, nu: float) -> np.ndarray:
     """Relative propensity to voice, (A + T) ** nu over its mean among those ``at_risk``."""
-    v = (c.affective[f, ids] + c.trust[f, ids]) ** F32(nu)
+    v = (c.affective[f][ids] + c.trust[f][ids]) ** F32(nu)
     mean = v[at_risk].mean() if at_risk.any() else F32(1)
     return v / mean if mean > 0 else np.ones_like(v)

@@ -82,7 +82,7 @@ class LoyaltyTypes(Mechanism):
 
     def start(self) -> None:
         """Remember who is active at the start of the period (to type its losses)."""
-        self.was_active = self.world.customers.status == ACTIVE
+        np.equal(self.world.customers.status, ACTIVE, out=self.was_active)
 
     def after_losses(self, choices: Choices, visits: list[Visit]) -> None:
         """Move visit shares of customers with a need toward where they were served."""
@@ -159,4 +159,4 @@ def _bits(x: float) -> np.ndarray:
 
 def _count_types(kind: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Number of customers of each type among ``mask``."""
-    return np.bincount(kind[mask], minlength=len(TYPES))[:len(TYPES)]
+    return np.array([np.count_nonzero(mask & (kind == k)) for k in range(len(TYPES))])
