@@ -1,12 +1,19 @@
 """Time a calibration with 1 and 2 workers on the same budget (issue 13: >= 1.7x).
 
-The calibration fits the retail scenario (CDNOW's size: 23,570 customers, 78 weeks) to the
+The calibration fits the retail scenario (CDNOW's size: 23,570 agents, 78 weeks) to the
 CDNOW sample's weekly repeat transactions, weeks 1-39, with optuna's TPE: ``--budget``
-evaluations of ``--replications`` runs, asked ``--batch`` at a time. One worker evaluates in
-this process; two use the kept local pool (its start-up is included). The sequence of
-candidates does not depend on the workers, so both give the same history (checked). Each
-pair is repeated (``--repeat``) back to back and the speed-up is the median ratio: this
-machine's speed drifts from one minute to the next (docs/experiments.md, Benchmark).
+evaluations of ``--replications`` runs of the forecast's default parameters, asked
+``--batch`` at a time. One worker evaluates in this process; two use the kept local pool
+(its start-up is included). The sequence of candidates does not depend on the workers, so
+both give the same history (checked). Each pair is repeated (``--repeat``) back to back and
+the speed-up is the median ratio: this machine's speed drifts from one minute to the next
+(docs/experiments.md, Benchmark).
+
+Beside the times: the load average before each calibration; ``busy``, the share of the
+workers' time spent in runs (the runs' wall times over workers x the calibration's wall
+time; the rest is the search, validation and the pool's start-up); and ``wall/cpu``, the
+runs' wall time over their CPU time (1.00: no run waited for a core; above 1, other
+processes on the machine took the cores).
 
     python bench/bench_calibrate.py [--budget 32] [--batch 4] [--repeat 2]
 """
@@ -29,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from sim.data.importer import import_log, write_import  # noqa: E402
 from sim.data.log import spec_for  # noqa: E402
 from sim.experiments.calibrate import calibrate, load_calibration  # noqa: E402
+from sim.experiments.forecast import DEFAULT_PARAMETERS  # noqa: E402
 
 
 def calibration_file(folder: Path, budget: int, batch: int, reps: int) -> Path:
@@ -40,11 +48,7 @@ def calibration_file(folder: Path, budget: int, batch: int, reps: int) -> Path:
            "observed": {"file": "data/observed.csv", "offset": -1},
            "targets": [{"column": "repeat_transactions", "metric": "repeat_transactions"}],
            "window": {"fit_until": 39},
-           "parameters": [
-               {"path": "market.segments.0.need_prob", "low": 0.005, "high": 0.4, "log": True},
-               {"path": "market.segments.0.need_shape", "low": 0.05, "high": 5, "log": True},
-               {"path": "params.dropout.a", "low": 0.1, "high": 5, "log": True},
-               {"path": "params.dropout.b", "low": 0.3, "high": 30, "log": True}],
+           "parameters": [dict(p) for p in DEFAULT_PARAMETERS],
            "replications": reps, "seed": 0,
            "optimizer": {"method": "tpe", "max_evaluations": budget, "batch": batch,
                          "initial_points": 8}}
@@ -61,28 +65,38 @@ def main() -> None:
     ap.add_argument("--replications", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=2)
     args = ap.parse_args()
+    rows: dict[int, list[dict[str, float]]] = {1: [], 2: []}
+    histories = {}
     with tempfile.TemporaryDirectory() as tmp:
         plan = load_calibration(calibration_file(Path(tmp), args.budget, args.batch,
                                                  args.replications))
-        times: dict[int, list[float]] = {1: [], 2: []}
-        histories = {}
-        load = os.getloadavg()[0]
         for _ in range(args.repeat):
             for w in (1, 2):
+                load = os.getloadavg()[0]
                 t0 = time.perf_counter()
                 result = calibrate(plan, workers=w, progress=False)
-                times[w].append(time.perf_counter() - t0)
+                wall = time.perf_counter() - t0
+                rows[w].append({"seconds": wall, "load": load,
+                                "busy": result.run_seconds / (w * wall),
+                                "wall_cpu": result.run_seconds / result.run_cpu_seconds})
                 histories[w] = result.history
     same = histories[1].equals(histories[2])
-    ratios = [a / b for a, b in zip(times[1], times[2])]
+    ratios = [a["seconds"] / b["seconds"] for a, b in zip(rows[1], rows[2])]
     print(f"calibration: {args.budget} evaluations x {args.replications} runs (23,570 agents, "
           f"78 weeks), batch {args.batch}, x {args.repeat} repeats; cores: "
-          f"{os.cpu_count()}; load before/after: {load:.1f}/{os.getloadavg()[0]:.1f}; "
-          f"same history: {'yes' if same else 'NO'}")
-    print(f"{'workers':>7} {'seconds (median)':>17} {'speed-up':>9} {'(range)':>13}")
-    print(f"{1:>7} {statistics.median(times[1]):>17.1f} {1:>8.2f}x")
-    print(f"{2:>7} {statistics.median(times[2]):>17.1f} {statistics.median(ratios):>8.2f}x "
-          f"{min(ratios):>5.2f}-{max(ratios):.2f}x")
+          f"{os.cpu_count()}; same history: {'yes' if same else 'NO'}")
+    print(f"{'workers':>7} {'seconds':>8} {'speed-up':>9} {'(range)':>13} {'load':>5} "
+          f"{'busy':>5} {'wall/cpu':>9}")
+    for k in range(args.repeat):
+        for w in (1, 2):
+            r = rows[w][k]
+            up = f"{ratios[k]:>8.2f}x" if w == 2 else f"{1:>8.2f}x"
+            print(f"{w:>7} {r['seconds']:>8.1f} {up} {'':>13} {r['load']:>5.1f} "
+                  f"{r['busy']:>5.2f} {r['wall_cpu']:>9.2f}")
+    med = {w: statistics.median(r["seconds"] for r in rows[w]) for w in (1, 2)}
+    print(f"median: 1 worker {med[1]:.1f} s, 2 workers {med[2]:.1f} s; speed-up (median of "
+          f"the pairs) {statistics.median(ratios):.2f}x, range {min(ratios):.2f}-"
+          f"{max(ratios):.2f}x; load average now {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

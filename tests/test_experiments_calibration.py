@@ -98,6 +98,9 @@ def test_results_do_not_depend_on_the_number_of_workers(tmp_path):
     two = calibrate(plan, workers=2)
     pd.testing.assert_frame_equal(one.history, two.history)
     assert one.params == two.params
+    # the runs' own wall and CPU times are summed (the benchmark's busy and wall/cpu)
+    for r in (one, two):
+        assert 0 < r.run_cpu_seconds and 0 < r.run_seconds <= r.workers * r.seconds
 
 
 def test_complement_parameter_keeps_shares_summing_to_one(tmp_path):

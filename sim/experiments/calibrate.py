@@ -120,6 +120,9 @@ class CalibrationResult:
         curves: Target label -> the best candidate's curves (replications x periods).
         seconds: Wall time of the search.
         workers: Worker processes used.
+        run_seconds: Sum of the runs' wall times (on the workers).
+        run_cpu_seconds: Sum of the runs' CPU times: below ``run_seconds`` when the runs
+            waited for a core (more processes than cores on the machine).
     """
 
     plan: CalibrationPlan
@@ -131,6 +134,8 @@ class CalibrationResult:
     curves: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     seconds: float = 0.0
     workers: int = 1
+    run_seconds: float = 0.0
+    run_cpu_seconds: float = 0.0
 
     @property
     def rmse(self) -> float:
@@ -247,6 +252,7 @@ class _Search:
     bar: Any
     history: list[dict] = field(default_factory=list)
     curves: dict[tuple, dict[str, np.ndarray]] = field(default_factory=dict)
+    timing: list[tuple[float, float]] = field(default_factory=list)
 
     def remaining(self) -> int:
         """Evaluations left in the budget."""
@@ -260,7 +266,7 @@ class _Search:
         chosen = [params[keys.index(k)] for k in new]
         data = [_valid_data(self.plan, p) for p in chosen]
         results = run_batch(self.runner, data, self.plan.cal.replications, self.plan.cal.seed,
-                            _outputs(self.plan), self.plan.curves)
+                            _outputs(self.plan), self.plan.curves, self.timing)
         for key, p, got in zip(new, chosen, results):
             self._record(key, p, got)
         known = {h["key"]: h["objective"] for h in self.history}
@@ -350,7 +356,8 @@ def _result(plan: CalibrationPlan, state: _Search, seconds: float, workers: int
     hist = pd.DataFrame([{k: v for k, v in h.items() if k != "key"} for h in state.history])
     hist.insert(0, "evaluation", range(len(hist)))
     return CalibrationResult(plan, params, best["objective"], _errors(fit), fit, hist,
-                             curves, seconds, workers)
+                             curves, seconds, workers, sum(t[0] for t in state.timing),
+                             sum(t[1] for t in state.timing))
 
 
 def fit_table(plan: CalibrationPlan, curves: dict[str, np.ndarray]) -> pd.DataFrame:

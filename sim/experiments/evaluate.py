@@ -106,8 +106,8 @@ CurveFn = Callable[[pd.DataFrame], dict[str, np.ndarray]]
 
 
 def run_batch(runner: InProcess | PooledLocalEngine | DaskEngine, scenarios: list[dict | None],
-              replications: int, seed: int, outputs: tuple[str, ...], curve_fn: CurveFn
-              ) -> list[Curves | str]:
+              replications: int, seed: int, outputs: tuple[str, ...], curve_fn: CurveFn,
+              timing: list[tuple[float, float]] | None = None) -> list[Curves | str]:
     """Run ``replications`` of every scenario; return each one's curves (or its error).
 
     Args:
@@ -117,6 +117,7 @@ def run_batch(runner: InProcess | PooledLocalEngine | DaskEngine, scenarios: lis
         seed: The calibration's root seed.
         outputs: Trajectory columns to bring back.
         curve_fn: Turns a run's trajectories into its target curves.
+        timing: If given, each run's (wall seconds, CPU seconds) is appended to it.
 
     Returns:
         Per candidate, target label -> replications x periods, or the error of its runs.
@@ -128,6 +129,8 @@ def run_batch(runner: InProcess | PooledLocalEngine | DaskEngine, scenarios: lis
 
     def collect(task: RunTask, outcome: RunOutcome) -> None:
         frame = outcome.frame
+        if timing is not None:
+            timing.append((outcome.seconds, outcome.cpu_seconds))
         got[task.run] = curve_fn(frame) if outcome.ok and frame is not None else outcome.error
 
     runner.run(tasks, collect)
