@@ -6,7 +6,8 @@ firm served its customers (phase after losses, before accounting):
 
     pi_f   = (wage_f + bonus_f) / market_wage                     (pay index)
     tau_f  = 1 - exp(-training_f / training_scale)                (training, per staff member)
-    o_f    = max(0, served_f / (H_f norm_f) - 1)                  (overload)
+    L_f   <- L_f + (served_f - L_f) / load_lag                    (the load staff feel)
+    o_f    = max(0, L_f / (H_f norm_f) - 1)                       (overload)
     k_f    = failures_f / H_f                                     (complaints handled per head)
     Z*_f   = clip(z0 + a_pay (pi_f - 1) + a_train tau_f + a_mirror (S_f - 0.5)
                   - a_over o_f - a_complaint k_f, 0, 1)
@@ -81,6 +82,8 @@ class StaffParams(Block):
                                                       "service failure handled per staff member")
     pay_cut_effect: NonNeg = Field(1.0, description="a_cut: immediate satisfaction lost per "
                                                     "unit fall of the pay index")
+    load_lag: float = Field(4.0, ge=1.0, le=10_000.0, description="periods over which the "
+                            "load the staff feel is averaged (1/rate)")
     staffing_lag: float = Field(8.0, ge=1.0, le=10_000.0, description="periods over which "
                                 "the demand that sets the headcount is averaged (1/rate)")
     adjust: Unit = Field(0.15, description="alpha_Z: share of the gap to Z* closed per period")
@@ -108,6 +111,7 @@ class Staff(Mechanism):
         on: Per firm, whether it has staff.
         headcount, satisfaction, experience: Per firm, H, Z and X (NaN without staff).
         demand: Per firm, the averaged purchases served that set the headcount.
+        load: Per firm, the averaged purchases served that the staff feel (overload).
         pay: Per firm, last period's pay index (NaN before the first period).
         quits, hires: Per firm, staff who quit and who were hired this period.
         cost: Per firm, this period's staff cost.
@@ -129,6 +133,7 @@ class Staff(Mechanism):
         self.experience = np.array([nan if s is None else s.experience for s in cfgs])
         self.demand = np.array([nan if s is None or s.per_served is None
                                 else s.headcount / s.per_served for s in cfgs])
+        self.load = np.array([nan if s is None else s.headcount * s.norm for s in cfgs])
         self.pay = np.full(len(cfgs), nan)
         self.quits = np.zeros(len(cfgs))
         self.hires = np.zeros(len(cfgs))
@@ -184,7 +189,8 @@ class Staff(Mechanism):
         served = visit.ids.size * self.world.weight
         mirror = (float(c.satisfaction[f, visit.ids].mean(dtype=np.float64))
                   if visit.ids.size else 0.5)
-        overload = max(0.0, served / (h * cfg.norm) - 1.0)
+        self.load[f] += (served - self.load[f]) / p.load_lag
+        overload = max(0.0, self.load[f] / (h * cfg.norm) - 1.0)
         handled = float(visit.failed.sum()) * self.world.weight / h
         target = (p.base + p.pay_effect * (pay - 1.0) + p.training_effect * tau
                   + p.mirror * (mirror - 0.5) - p.overload_effect * overload
