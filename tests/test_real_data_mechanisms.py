@@ -125,3 +125,28 @@ def test_never_share_is_a_validated_unit_share():
         with pytest.raises((InputError, ValueError)):
             make_scenario(**ONE, **{"params.dropout.enabled": True,
                                     "params.dropout.never": bad})
+
+
+def test_arrivals_follow_the_weights_of_the_data():
+    """With weights (a log's new customers per period) each period gets its exact share."""
+    weights = [1.0, 0.0, 3.0, 4.0]
+    changes = {"params.arrivals.enabled": True, "params.arrivals.share": 1.0,
+               "params.arrivals.periods": 4, "params.arrivals.weights": weights, "horizon": 6}
+    m = Market(make_scenario(**copy.deepcopy(ONE), **changes), seed=4)
+    counts = np.bincount(m.mechanism("arrivals").arrival, minlength=4)
+    assert counts.tolist() == [2500, 0, 7500, 10000]
+    for _ in range(6):
+        m.step()
+    arrived = m.trajectories().query("firm == 'x'").arrived.to_numpy()
+    assert arrived.tolist() == [2500, 0, 7500, 10000, 0, 0]
+    # uneven shares round to whole customers that still add up
+    from sim.arrivals import quotas
+    assert np.bincount(quotas([1.0, 1.0, 1.0], 10)).tolist() == [4, 3, 3]
+
+
+def test_arrival_weights_must_match_the_periods():
+    for bad in ([1.0, 2.0], [0.0, 0.0, 0.0], [1.0, -1.0, 1.0]):
+        with pytest.raises(ValueError):
+            make_scenario(**copy.deepcopy(ONE), **{"params.arrivals.enabled": True,
+                                                   "params.arrivals.periods": 3,
+                                                   "params.arrivals.weights": bad})

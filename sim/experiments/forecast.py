@@ -8,7 +8,8 @@ baseline needs the customers' transactions, ``transactions.csv`` and ``import.js
 same import (found beside ``observed.csv``). The scenario (a retail market by default,
 ``scenarios/retail_cdnow.yaml``) gets the data's size: its population is the customers
 acquired in the window, its horizon the observed periods, its arrivals spread over the
-periods in which the window's customers were acquired. Its purchase-rate, heterogeneity and
+periods in which the window's customers were acquired, as many in each as the data's new
+customers (``params.arrivals.weights``). Its purchase-rate, heterogeneity and
 dropout parameters are calibrated (``--param`` changes the ranges); the calibration is
 written as a calibration file, so it can be rerun with ``run.py calibrate``.
 """
@@ -194,6 +195,9 @@ def calibration_document(args: argparse.Namespace, data: Data) -> dict:
     arrivals = (scenario.get("params") or {}).get("arrivals") or {}
     if arrival_until and arrivals.get("enabled"):
         overrides["params.arrivals.periods"] = arrival_until
+        new = data.observed.set_index("period")["new_customers"]
+        overrides["params.arrivals.weights"] = [
+            float(new.get(k, 0.0)) for k in range(1, arrival_until + 1)]
     metric, transform = OBSERVED_TARGETS[args.target]
     targets = [{"column": args.target, "metric": metric, "transform": transform}]
     cumulative = CUMULATIVE.get(args.target)
