@@ -304,7 +304,8 @@ def _dropout(draw, ctx) -> dict:
 
 def _arrivals(draw, ctx) -> dict:
     out = {"enabled": draw(st.booleans())}
-    if draw(st.booleans()):  # arrivals may be spread beyond the horizon
+    if out["enabled"] or draw(st.booleans()):  # (share 0 by default: nobody arrives late)
+        # arrivals may be spread beyond the horizon
         out.update(share=draw(num(0.0, 1.0)), periods=draw(st.integers(1, ctx["horizon"] + 5)),
                    first_purchase=draw(st.booleans()))
     return out
@@ -335,7 +336,7 @@ def _contacts(draw, ctx) -> dict:
 # To add a mechanism (e.g. staff: ``params.staff`` with ``type: staff_investment``): write a
 # block builder like those above and add it here; write its strategy's builder, add it to
 # BUILDERS and its type to NEEDS (or to STRATEGY_TYPES if it needs no mechanism); then add its
-# specific checks to tests/test_properties.py (test_new_mechanisms_keep_their_books).
+# specific checks to tests/test_properties.py (check_newer_mechanisms).
 MECHANISMS = {"referrals": _referrals, "dropout": _dropout, "arrivals": _arrivals,
               "brands": _brands, "contacts": _contacts}
 NEEDS = {"referral_reward": "referrals", "multi_level_contacts": "contacts"}
@@ -395,6 +396,38 @@ def _crisis(draw, kind: str, firm: str) -> dict:
     return out
 
 
+def _without_repeated_exits(events: list[dict]) -> list[dict]:
+    """The events less a second ``firm_exit`` of a firm in the same period.
+
+    Known bug, left out until fixed (tests/test_properties.py::
+    test_two_exits_of_a_firm_in_one_period, strict xfail): the second exit's losses replace
+    the first's in sim/events.py, so the firm's active customers vanish without a loss.
+    """
+    seen, out = set(), []
+    for ev in events:
+        if ev["type"] == "firm_exit":
+            if (ev["firm"], ev["at"]) in seen:
+                continue
+            seen.add((ev["firm"], ev["at"]))
+        out.append(ev)
+    return out
+
+
+def _arrivals_before_exits(data: dict) -> None:
+    """With turnover possible, every late arrival at t = 0 (``periods: 1``), before any exit.
+
+    Known bug, left out until fixed (tests/test_properties.py::
+    test_movers_waiting_to_arrive_stay_out, strict xfail): a customer who leaves the market
+    (turnover) while waiting to arrive gets a need back in their arrival period
+    (sim/arrivals.py has no ``removed`` hook) and buys while out of the market.
+    """
+    p = data["params"]
+    turnover = p.get("turnover", {}).get("exit_rate", 0) > 0 or any(
+        ev.get("target", "").startswith("params.turnover") for ev in data.get("events", []))
+    if turnover and "periods" in p["arrivals"]:
+        p["arrivals"]["periods"] = 1
+
+
 def _crises_to_answer(draw, data: dict) -> list[dict]:
     """Per firm with a crisis response, most often a crisis it can answer within the run."""
     out = []
@@ -402,7 +435,8 @@ def _crises_to_answer(draw, data: dict) -> list[dict]:
         for s in firm["strategies"]:
             if s["type"] == "crisis_response" and draw(st.integers(0, 3)):
                 kind = draw(st.sampled_from(["service_failure", "scandal"]))
-                at = draw(st.integers(0, data["horizon"] - 1 - s["delay"]))
+                last = data["horizon"] - 1 - s["delay"]  # answered within the run
+                at = draw(st.integers(min(1, last), last))  # once it has customers, mostly
                 out.append({"at": at, "type": kind, **_crisis(draw, kind, firm["id"])})
     return out
 
@@ -438,9 +472,10 @@ def scenarios(draw, max_events: int = 4, min_agents: int = 200, max_agents: int 
     data["firms"] = [_firm(draw, fid, ctx) for fid in ids]
     events = draw(st.lists(st.just(None), max_size=max_events))
     events = [_event(draw, ids, ctx["segments"], horizon) for _ in events]
-    events += _crises_to_answer(draw, data)
+    events = _without_repeated_exits(events) + _crises_to_answer(draw, data)
     if events:
         data["events"] = events
+    _arrivals_before_exits(data)
     order = ("name", "horizon", "period", "seed", "market", "firms", "params", "events")
     return {k: data[k] for k in order if k in data}  # the order a person would write
 

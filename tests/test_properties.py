@@ -1,9 +1,11 @@
 """Property-based tests (issue 12): invariants of random valid scenarios, every period.
 
-Each test draws random scenarios (tests/scenarios_strategy.py: 1 to 4 firms, 1 to 3 segments,
-200 to 1,500 agents for a population that may be larger or smaller, horizons of 3 to 25,
-word of mouth, awareness, contagion, complaints, loyalty types, cohorts and turnover on or off,
-events and every strategy type) and checks, period by period:
+Each test draws random scenarios (tests/scenarios_strategy.py: 1 to 4 firms, 1 to 3 segments
+with equal or unequal visit rates, 200 to 1,500 agents for a population that may be larger or
+smaller, horizons of 3 to 25 periods of any unit, word of mouth, awareness, contagion,
+complaints, loyalty types, cohorts, turnover, referrals, dropout, staggered arrivals, purchase
+windows and contact levels on or off, events with crises to answer, and every strategy type)
+and checks, period by period:
 
 * customers are conserved: each agent is never, active or lost at each firm (never + active +
   lost = N agents, out-of-market agents being "never"), the trajectory's stocks are the status
@@ -13,6 +15,12 @@ events and every strategy type) and checks, period by period:
   changes by its profit;
 * every rate and mean is in [0, 1], no column is ever inf, and NaN appears only where
   ALLOWED_NAN says and exactly when its denominator is empty;
+* the newer mechanisms keep their own books (``check_newer_mechanisms``, on the conservation
+  runs): referrals converted at most once made, rewards and crisis compensation only for
+  what was converted or reached (and none without the strategy), contact levels within the
+  levels allowed (NaN exactly when off or over nobody), dropouts counted once and never
+  buying again, arrivals counted once, nobody out of the market served, purchase-window
+  counts equal to the purchases served;
 * the same seed gives identical trajectories, another seed different ones;
 * a firm that alone raises its price gains no first-period demand (common random numbers).
 
@@ -43,6 +51,7 @@ from sim.api import run
 from sim.constants import ACTIVE, LOST, REASONS
 from sim.model import Market
 from sim.scenario import load_scenario
+from sim.staff import Staff
 
 EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", 0))
 RANDOM = os.environ.get("PROPERTY_RANDOM") == "1"
@@ -66,7 +75,8 @@ def show(data: dict, seed: int | None = None) -> None:
 UNIT_COLUMNS = ("retention_rate", "churn_rate", "winback_rate", "market_share", "quality_mean",
                 "satisfaction_mean", "trust_mean", "aware_share", "member_revenue_share",
                 "general_discount", "service_value", "service_system", "service_people",
-                "service_mean", "budget_service", "budget_relationship", "budget_promotion")
+                "service_mean", "budget_service", "budget_relationship", "budget_promotion",
+                "share_of_wallet")
 # Columns whose bounds differ from [0, 1] (none since churn is over the customers at risk).
 RELAXED: dict[str, tuple[float, float]] = {}
 # Dick & Basu counts (ODD 7.16), NaN when loyalty types are off.
@@ -92,6 +102,7 @@ ALLOWED_NAN = {
     "trust_mean": lambda r: r.customers_active == 0,
     "nps": lambda r: r.customers_active == 0,
     **dict.fromkeys(LOYALTY_COLUMNS, lambda r: ~r.loyalty_on),  # loyalty types switched off
+    **dict.fromkeys(Staff.columns, lambda r: ~r.staffed),  # a firm without a staff block
 }
 # share_of_wallet: NaN until the first analysis window ends (ODD 7.23) and where nobody bought;
 # contact_levels: NaN with the contacts mechanism off or no active customer (ODD 7.25)
@@ -107,36 +118,175 @@ class Recorded:
         status: Per period, an (F, 3) array of agent counts never / active / lost.
         cash: Per period, each firm's cash before and after the step.
         paid: (period, firm) -> [sum of prices paid, agents served], from the spy.
+        served: Per period, the agents served there (any firm), from the spy.
+        dropped: Per period start, and after the last, who had dropped out (dropout on).
+        out: Per period start, who was out of the market (turnover on).
     """
 
     def __init__(self, data: dict, seed: int | None = None):
         scenario = validated(data)
         self.paid = defaultdict(lambda: [0.0, 0])
         self.status, self.cash = [], []
+        self.served: list[list[np.ndarray]] = []
+        self.dropped: list[np.ndarray] = []
+        self.out: list[np.ndarray] = []
         real = experience.experience
 
         def spy(c, f, service, ids, paid, *args, **kwargs):
             rec = self.paid[(self.model.t, f)]
             rec[0] += float(np.sum(paid, dtype=np.float64))
             rec[1] += int(ids.size)
+            self.served[-1].append(np.array(ids))
             return real(c, f, service, ids, paid, *args, **kwargs)
 
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(experience, "experience", spy)
             self.model = Market(scenario, seed=seed)
             c = self.model.customers
+            dropout, turnover = self.model.mechanism("dropout"), self.model.mechanism("turnover")
             for _ in range(scenario.horizon):
                 before = [firm.cash for firm in self.model.firms]
+                self.served.append([])
+                if dropout is not None:
+                    self.dropped.append(dropout.dropped.copy())
+                if turnover is not None:
+                    self.out.append(turnover.out.copy() if turnover.out.size
+                                    else np.zeros(c.n, bool))
                 self.model.step()
                 self.cash.append((before, [firm.cash for firm in self.model.firms]))
                 counts = np.array([np.bincount(c.status[f], minlength=3)
                                    for f in range(len(self.model.firms))])
                 self.status.append(counts)
+            if dropout is not None:
+                self.dropped.append(dropout.dropped.copy())
         self.df = self.model.trajectories()
         self.scenario = scenario
 
     def row(self, t: int, f: int) -> pd.Series:
         return self.df.iloc[t * len(self.model.firms) + f]
+
+
+def _strategy(scenario, fid: str, kind: str) -> list:
+    """The firm's strategy blocks of type ``kind``."""
+    firm = next(f for f in scenario.firms if f.id == fid)
+    return [s for s in firm.strategies if s.type == kind]
+
+
+def check_newer_mechanisms(rec: Recorded) -> None:
+    """Referrals, crisis responses, contacts, dropout, arrivals and purchase windows.
+
+    Per firm and period: no more referrals converted than made (cumulated), rewards only for
+    converted referrals; a crisis answer only with a crisis_response and after a crisis, its
+    compensation only to customers it reached; contact levels within the levels the scenario
+    allows (NaN exactly with the mechanism off or nobody active), their spend inside the
+    relationship spend; dropouts counted once and never buying again; arrivals counted once
+    (market-wide) and nobody out of the market served; the purchase windows' counts equal to
+    the purchases served in their periods. (Called by the conservation property, on its runs.)
+    """
+    m, w, sc = rec.model, rec.model.weight, rec.scenario
+    p, df, n = sc.params, rec.df, rec.model.customers.n
+    tol = 1e-9 * (1 + w) * n
+    for fid in m.firm_ids:
+        rows = df[df.firm == fid].reset_index(drop=True)
+        # referrals: each converts once, after it was made; rewards only for conversions
+        made, converted = rows.referrals.cumsum(), rows.referrals_converted.cumsum()
+        assert (converted <= made + tol).all(), f"{fid}: more referrals converted than made"
+        rewards = _strategy(sc, fid, "referral_reward")
+        top = max((s.reward for s in rewards), default=0.0)
+        assert (rows.cost_referral <= rows.referrals_converted * top + 1e-9 * (1 + top)).all(), \
+            f"{fid}: referral rewards beyond the referrals converted"
+        if not p.referrals.enabled:
+            assert (rows[["referrals", "referrals_converted"]] == 0).all().all()
+        # crisis response: only with the strategy, from the firm's first crisis, paid to reached
+        crises = [e.at for e in sc.events
+                  if e.type in ("scandal", "service_failure") and e.firm == fid]
+        answers = _strategy(sc, fid, "crisis_response")
+        if not answers or not crises:
+            assert (rows.crisis_cost == 0).all() and (rows.crisis_reached == 0).all(), \
+                f"{fid}: a crisis answered without a crisis_response or a crisis"
+        else:
+            assert (rows.crisis_reached[rows.period < min(crises)] == 0).all(), \
+                f"{fid}: a crisis answered before it happened"
+            pay = max(s.compensation for s in answers)
+            assert (rows.crisis_cost <= rows.crisis_reached * pay + 1e-9 * (1 + pay)).all(), \
+                f"{fid}: crisis compensation beyond the customers reached"
+        # contacts: levels within what the scenario allows; their spend is relationship spend
+        levels = rows.contact_levels
+        nobody = rows.customers_active == 0
+        if not p.contacts.enabled:
+            assert levels.isna().all(), f"{fid}: contact levels with the mechanism off"
+            assert (rows[["contact_changes", "lost_after_contact_change",
+                          "contact_levels_spend"]] == 0).all().all()
+        else:
+            assert (levels.isna() == nobody).all(), \
+                f"{fid}: contact_levels NaN where someone is active, or a value over nobody"
+            base = [p.contacts.segment_levels.get(s.name, p.contacts.levels)
+                    for s in sc.market.segments]
+            plans = [s.levels for s in _strategy(sc, fid, "multi_level_contacts")]
+            lo, hi = min(base), max(base + plans)
+            bad = rows.loc[~nobody & ~levels.between(lo, hi), ["period", "contact_levels"]]
+            assert bad.empty, f"{fid}: contact levels outside [{lo}, {hi}] (of [1, 10]):\n{bad}"
+            assert levels.dropna().between(1, 10).all()
+            assert (rows.lost_after_contact_change <= rows.lost + tol).all()
+            if not plans:
+                assert (rows.contact_levels_spend == 0).all()
+        assert (rows.contact_levels_spend <= rows.cost_relationship * (1 + 1e-9) + 1e-6).all()
+        # dropout: after a purchase at the firm only
+        assert (rows.dropped_out <= rows.served + tol).all(), f"{fid}: dropouts beyond served"
+        if not p.dropout.enabled:
+            assert (rows.dropped_out == 0).all()
+    periods = df.groupby("period")
+    # arrivals: market-wide, each customer once, in the period drawn for them
+    assert (periods.arrived.nunique() == 1).all(), "arrived differs between firms"
+    arrived = periods.arrived.first().to_numpy()
+    arrivals = m.mechanism("arrivals")
+    if arrivals is None:
+        assert (arrived == 0).all()
+    else:
+        due = np.bincount(arrivals.arrival[arrivals.arrival >= 0], minlength=sc.horizon)
+        np.testing.assert_allclose(arrived, due[:sc.horizon] * w, rtol=1e-12,
+                                   err_msg="arrivals counted other than in their period")
+    # dropout: each dropout counted once, by the firm where it happened
+    dropped_out = periods.dropped_out.sum().to_numpy() / w
+    for t, ids in enumerate(rec.served):
+        served = np.concatenate(ids) if ids else np.zeros(0, np.int64)
+        where = f"period {t}"
+        if rec.dropped:
+            start, end = rec.dropped[t], rec.dropped[t + 1]
+            assert not start[served].any(), f"{where}: a customer who dropped out bought again"
+            fresh = np.count_nonzero(end & ~start)
+            if rec.out:  # newcomers in recycled places drop their predecessor's dropout
+                assert dropped_out[t] >= fresh - 1e-9, where
+            else:
+                assert dropped_out[t] == pytest.approx(fresh), f"{where}: dropouts miscounted"
+        if rec.out:
+            assert not rec.out[t][served].any(), f"{where}: a customer out of the market bought"
+    # purchase windows: the last complete window's and the current window's counts
+    brands = m.mechanism("brands")
+    if brands is not None:
+        agents = np.array([[rec.paid.get((t, f), (0.0, 0))[1] for f in range(len(m.firms))]
+                           for t in range(sc.horizon)]).reshape(sc.horizon, len(m.firms))
+        for k, (label, length) in enumerate(brands.windows):
+            full = sc.horizon // length
+            counts = brands.current[k].sum(axis=1, dtype=np.int64)
+            np.testing.assert_array_equal(counts, agents[full * length:].sum(axis=0),
+                                          err_msg=f"window {label}: current counts")
+            if full:
+                done = brands.previous[k].sum(axis=1, dtype=np.int64)
+                np.testing.assert_array_equal(
+                    done, agents[(full - 1) * length:full * length].sum(axis=0),
+                    err_msg=f"window {label}: last complete window's counts")
+        if not brands.windows:
+            assert df.share_of_wallet.isna().all()
+        else:
+            first = min(length for _, length in brands.windows) - 1
+            assert df.share_of_wallet[df.period < first].isna().all(), \
+                "a share of wallet before the first window ended"
+    else:
+        assert df.share_of_wallet.isna().all(), "a share of wallet with purchase counts off"
+    # need_shape (and dropout, arrivals): every need a probability
+    need = m.customers.need_prob
+    assert np.isfinite(need).all() and (need >= 0).all() and (need <= 1).all()
 
 
 @props(90)
@@ -167,6 +317,7 @@ def test_customers_conserved_every_period(data):
             assert reasons == pytest.approx(r.lost), f"{where}: losses by reason != lost"
             assert r.won_back_price + r.won_back_relationship <= r.won_back + 1e-9, where
             assert r.served + r.turned_away == pytest.approx(r.demand), where
+    check_newer_mechanisms(rec)
 
 
 @props(90)
@@ -208,6 +359,7 @@ def test_rates_in_unit_interval_no_inf_nan_only_where_defined(data):
     p = rec.scenario.params
     df["total_served"] = df.groupby("period").served.transform("sum")
     df["loyalty_on"] = p.loyalty_types.enabled
+    df["staffed"] = df.firm.map({f.id: f.staff is not None for f in rec.scenario.firms})
     numeric = df.drop(columns=["firm"]).apply(pd.to_numeric)
     assert not np.isinf(numeric.to_numpy(dtype=float)).any(), \
         f"inf in {sorted(numeric.columns[np.isinf(numeric.to_numpy(dtype=float)).any(axis=0)])}"
@@ -227,10 +379,11 @@ def test_rates_in_unit_interval_no_inf_nan_only_where_defined(data):
     shares = df.dropna(subset=["market_share"]).groupby("period").market_share.sum()
     np.testing.assert_allclose(shares, 1.0, rtol=1e-9, err_msg="market shares do not sum to 1")
     assert df.nps.dropna().between(-100, 100).all()
-    plain = numeric.drop(columns=[*SIGNED, *RELAXED, "total_served", "loyalty_on"])
+    plain = numeric.drop(columns=[*SIGNED, *RELAXED, "total_served", "loyalty_on", "staffed"])
     negative = (plain < 0).any()
     assert not negative.any(), f"negative values in {sorted(negative.index[negative])}"
     assert df.pdca_dimension.isin([-1, 0, 1, 2]).all()
+
 
 
 @props(30)
@@ -263,6 +416,11 @@ def test_raising_a_price_alone_gains_no_first_period_demand(data, draw):
     data = {**data, "horizon": 1, "firms": [dict(f) for f in data["firms"]]}
     for firm in data["firms"]:
         firm.pop("capacity", None)
+        # within one period: a crisis is answered at once
+        firm["strategies"] = [{**s, "delay": 0} if s["type"] == "crisis_response" else s
+                              for s in firm["strategies"]]
+    # analysis windows of more than one period are refused in a one-period run
+    data["params"] = {**data["params"], "brands": {"enabled": data["params"]["brands"]["enabled"]}}
     k = draw.draw(st.integers(0, len(data["firms"]) - 1), label="firm")
     factor = draw.draw(st.floats(1.001, 3.0, allow_nan=False), label="price factor")
     fid = data["firms"][k]["id"]
@@ -387,3 +545,70 @@ def test_churn_rate_at_most_one(case, tmp_path):
     df = run(load_scenario(path)).trajectories
     assert df.churn_rate.dropna().between(0, 1).all(), df[["period", "churn_rate"]]
     assert df.retention_rate.dropna().between(0, 1).all()
+
+
+TWO_EXITS = """\
+name: two exits of one firm in one period
+horizon: 3
+seed: 0
+market:
+  customers: 200
+  segments:
+  - {name: a, share: 1.0, need_prob: 1.0}
+firms:
+- {id: f0, price: 20}
+- {id: f1, price: 12}
+events:
+- {at: 1, type: firm_exit, firm: f1}
+- {at: 1, type: firm_exit, firm: f1}
+"""
+
+
+# Found by the conservation property (shrunk by hand): at period 1 f1 has 110 active at the
+# start and none at the end, but `lost` is 0. sim/events.py's _exit sets
+# `tl.pending[firm.index] = lose(...)`: the second exit (no one left active) replaces the
+# first's losses instead of adding to them (`tl.pending[firm.index].add(lose(...))`).
+# scenarios_strategy._without_repeated_exits keeps the properties off it until it is fixed.
+@pytest.mark.xfail(strict=True, reason="a second firm_exit in a period erases the first's "
+                   "losses (sim/events.py _exit)")
+def test_two_exits_of_a_firm_in_one_period(tmp_path):
+    path = tmp_path / "two_exits.yaml"
+    path.write_text(TWO_EXITS, encoding="utf-8")
+    df = run(load_scenario(path)).trajectories
+    flow = df.active_start + df.new_customers + df.won_back - df.lost
+    assert (df.customers_active == flow).all(), df[["period", "firm", "customers_active",
+                                                    "active_start", "lost"]]
+
+
+MOVERS = """\
+name: movers waiting to arrive
+horizon: 6
+seed: 1
+market:
+  customers: 400
+  segments:
+  - {name: a, share: 1.0, need_prob: 0.5}
+firms:
+- {id: f0, price: 50}
+params:
+  turnover: {exit_rate: 0.3, entry: 0.0}
+  arrivals: {enabled: true, share: 0.8, periods: 6}
+"""
+
+
+# Found while extending the properties (a served customer must be in the market): a customer
+# who moves away (turnover) while still waiting to arrive gets back a need in the arrival
+# period drawn at t = 0, and buys while out of the market (8 in period 1 here, 121 of 397 out
+# of the market by period 11 of a 12-period run). sim/arrivals.py has no ``removed`` hook:
+# it should forget the leavers' pending arrival (arrival[ids] = -1) and, in ``recycled``, give
+# newcomers no pending arrival and their own need (``need[ids]``).
+# scenarios_strategy._arrivals_before_exits keeps the properties off it until it is fixed.
+@pytest.mark.xfail(strict=True, reason="a mover waiting to arrive buys while out of the "
+                   "market (sim/arrivals.py forgets no leaver)")
+def test_movers_waiting_to_arrive_stay_out(tmp_path):
+    path = tmp_path / "movers.yaml"
+    path.write_text(MOVERS, encoding="utf-8")
+    rec = Recorded(yaml.safe_load(path.read_text(encoding="utf-8")))
+    for t, (ids, out) in enumerate(zip(rec.served, rec.out)):
+        served = np.concatenate(ids) if ids else np.zeros(0, np.int64)
+        assert not out[served].any(), f"period {t}: customers out of the market served"
