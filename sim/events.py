@@ -180,7 +180,7 @@ def _exit(tl: Timeline, ev: Any) -> Outcome:
     c = tl.world.customers
     ids = np.flatnonzero(c.status[firm.index] == ACTIVE)
     why = np.full(ids.size, REASONS.index("involuntary"), np.int64)
-    tl.pending[firm.index] = lose(c, firm.index, ids, why, tl.world.t)
+    tl.pending[firm.index].add(lose(c, firm.index, ids, why, tl.world.t))
     return [ev.firm], "available", 0.0, int(ids.size)
 
 

@@ -564,13 +564,10 @@ events:
 """
 
 
-# Found by the conservation property (shrunk by hand): at period 1 f1 has 110 active at the
-# start and none at the end, but `lost` is 0. sim/events.py's _exit sets
-# `tl.pending[firm.index] = lose(...)`: the second exit (no one left active) replaces the
-# first's losses instead of adding to them (`tl.pending[firm.index].add(lose(...))`).
-# scenarios_strategy._without_repeated_exits keeps the properties off it until it is fixed.
-@pytest.mark.xfail(strict=True, reason="a second firm_exit in a period erases the first's "
-                   "losses (sim/events.py _exit)")
+# Found by the conservation property (shrunk by hand): at period 1 f1 had 110 active at the
+# start and none at the end, but `lost` was 0: sim/events.py's _exit set
+# `tl.pending[firm.index] = lose(...)`, so the second exit (no one left active) replaced the
+# first's losses instead of adding to them. Fixed (the losses add up).
 def test_two_exits_of_a_firm_in_one_period(tmp_path):
     path = tmp_path / "two_exits.yaml"
     path.write_text(TWO_EXITS, encoding="utf-8")
