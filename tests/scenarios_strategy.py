@@ -299,6 +299,8 @@ def _dropout(draw, ctx) -> dict:
                    b=draw(num(0.05, 20.0) | st.sampled_from([0.001, 1e4])),
                    satisfaction_effect=draw(num(0.0, 5.0) | num(0.0, 50.0)),
                    after_first=draw(st.booleans()))
+        if draw(st.booleans()):  # a share who never drop out
+            out["never"] = draw(num(0.0, 1.0))
     return out
 
 
@@ -308,6 +310,10 @@ def _arrivals(draw, ctx) -> dict:
         # arrivals may be spread beyond the horizon
         out.update(share=draw(num(0.0, 1.0)), periods=draw(st.integers(1, ctx["horizon"] + 5)),
                    first_purchase=draw(st.booleans()))
+        if draw(st.booleans()):  # arrivals per period in given proportions (some 0)
+            weights = st.lists(num(0.0, 10.0, 1) | st.just(0.0), min_size=out["periods"],
+                               max_size=out["periods"]).filter(lambda w: sum(w) > 0)
+            out["weights"] = draw(weights)
     return out
 
 
@@ -426,6 +432,8 @@ def _arrivals_before_exits(data: dict) -> None:
         ev.get("target", "").startswith("params.turnover") for ev in data.get("events", []))
     if turnover and "periods" in p["arrivals"]:
         p["arrivals"]["periods"] = 1
+        if "weights" in p["arrivals"]:
+            p["arrivals"]["weights"] = [1.0]
 
 
 def _crises_to_answer(draw, data: dict) -> list[dict]:
