@@ -1,6 +1,7 @@
 """Calibration to real data (issue 13): targets, windows, parallel batches, forecast vs BG/NBD."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 import yaml
 
 from sim.cli import main
-from sim.experiments.calibrate import calibrate, load_calibration
+from sim.experiments.calibrate import CalibrationResult, calibrate, load_calibration
 from sim.experiments.calibration_schema import TargetCurve
 from sim.experiments.targets import objective, simulated_curve
 
@@ -150,3 +151,23 @@ def test_forecast_refuses_a_window_outside_the_data(tmp_path, capsys):
                  "2", "--out", str(tmp_path / "o")]) == 2
     assert "--fit-until" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_polish_continues_the_search_locally_from_its_best_point(tmp_path):
+    """TPE then Nelder-Mead: the same TPE candidates, then local steps that never lose."""
+    path = _made_up(tmp_path, "tpe", 16)
+    plan = load_calibration(path)
+
+    def with_optimizer(**changes: int) -> CalibrationResult:
+        opt = plan.cal.optimizer.model_copy(update=changes)
+        return calibrate(replace(plan, cal=plan.cal.model_copy(update={"optimizer": opt})))
+
+    tpe = with_optimizer(max_evaluations=10)
+    polished = with_optimizer(polish=6)
+    assert len(polished.history) <= 16
+    pd.testing.assert_frame_equal(polished.history.iloc[:10], tpe.history)
+    assert polished.objective <= tpe.objective
+    # the local search starts at the best TPE point and stays near it
+    start = tpe.history.loc[tpe.history.objective.idxmin(), "rate"]
+    later = polished.history.iloc[10:]["rate"]
+    assert len(later) > 0 and (abs(np.log(later / start)) < 0.5).all()

@@ -147,7 +147,8 @@ class Optimizer(Strict):
     ``nelder-mead``/``powell``: a Latin hypercube scan (evaluated in parallel), then a
     bounded local search (SciPy). ``tpe``: optuna's tree-structured Parzen estimator, asking
     ``batch`` candidates at a time (evaluated in parallel). ``differential-evolution``:
-    SciPy's, each generation evaluated in parallel.
+    SciPy's, each generation evaluated in parallel. ``polish``: the last evaluations of a tpe
+    or differential-evolution search go to a local search from its best point.
     """
 
     method: Literal["nelder-mead", "powell", "tpe", "differential-evolution"] = "nelder-mead"
@@ -160,6 +161,9 @@ class Optimizer(Strict):
         "never on the number of workers"))
     population: int = Field(8, ge=4, le=10_000, description="differential-evolution: "
                                                              "candidates per generation")
+    polish: int = Field(0, ge=0, le=1_000_000, description=(
+        "tpe, differential-evolution: evaluations of the budget kept for a bounded "
+        "Nelder-Mead from the best point found (one candidate at a time)"))
 
 
 class Calibration(Strict):

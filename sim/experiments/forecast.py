@@ -90,6 +90,10 @@ def add_forecast(sub: Any) -> None:
                    help="optimiser (default tpe: optuna)")
     f.add_argument("--batch", type=int, default=4,
                    help="candidates evaluated at a time (tpe; default 4)")
+    f.add_argument("--polish", type=int, metavar="N",
+                   help="evaluations of the budget kept for a local search (Nelder-Mead) "
+                        "from the best point (tpe, differential-evolution; default a quarter "
+                        "of the budget)")
     f.add_argument("--agents", type=int, help="simulated agents (default: the population, "
                                               "at least 10,000)")
     f.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
@@ -211,7 +215,16 @@ def calibration_document(args: argparse.Namespace, data: Data) -> dict:
             "parameters": parameters(args.param), "replications": args.replications,
             "seed": args.seed,
             "optimizer": {"method": args.method, "max_evaluations": args.budget,
-                          "batch": args.batch, "initial_points": min(10, args.budget)}}
+                          "batch": args.batch, "initial_points": min(10, args.budget),
+                          "polish": _polish(args)}}
+
+
+def _polish(args: argparse.Namespace) -> int:
+    """Evaluations kept for the local search: ``--polish``, or a quarter of the budget."""
+    polish = getattr(args, "polish", None)
+    if args.method not in ("tpe", "differential-evolution"):
+        return 0
+    return args.budget // 4 if polish is None else polish
 
 
 def baseline_curve(data: Data, target: str, fit_until: int) -> tuple[np.ndarray, Any]:

@@ -6,7 +6,10 @@ Each asks for a *batch* of candidates at a time, evaluated in parallel by the ca
   SciPy's bounded local search from the best point, one candidate at a time;
 * ``tpe``: optuna's tree-structured Parzen estimator (multivariate, constant liar), asking
   ``batch`` candidates at a time;
-* ``differential-evolution``: SciPy's, one generation (``population`` candidates) per batch.
+* ``differential-evolution``: SciPy's, one generation (``population`` candidates) per batch;
+
+and with ``polish``, the last evaluations of a tpe or differential-evolution search go to a
+bounded Nelder-Mead from its best point (TPE finds the region, the local search the point).
 
 The sequence of candidates depends on the seed, the budget and the batch size, never on
 how many workers evaluate them.
@@ -41,12 +44,25 @@ def search(evaluate: BatchObjective, dims: int, opt: Optimizer, seed: int,
         remaining: Evaluations left in the budget.
     """
     rng_seed = run_seed(seed, 1, 0)
-    if opt.method == "tpe":
-        _tpe(evaluate, dims, opt, rng_seed, remaining)
-    elif opt.method == "differential-evolution":
-        _differential_evolution(evaluate, dims, opt, rng_seed, remaining)
-    else:
+    if opt.method not in ("tpe", "differential-evolution"):
         _scan_then_local(evaluate, dims, opt, rng_seed, remaining)
+        return
+    seen: list[tuple[float, np.ndarray]] = []
+
+    def noted(points: list[np.ndarray]) -> list[float]:
+        values = evaluate(points)
+        seen.extend(zip(values, points))
+        return values
+
+    polish = min(opt.polish, max(opt.max_evaluations - 1, 0))
+    if opt.method == "tpe":
+        _tpe(noted, dims, opt, rng_seed, lambda: remaining() - polish)
+    else:
+        _differential_evolution(noted, dims, opt, rng_seed, lambda: remaining() - polish)
+    finite = [(v, u) for v, u in seen if np.isfinite(v)]
+    if polish and finite and remaining() > 0:
+        x0 = min(finite, key=lambda vu: vu[0])[1]
+        _local(evaluate, x0, dims, opt, remaining)
 
 
 def _finite(values: list[float]) -> list[float]:
@@ -57,7 +73,6 @@ def _finite(values: list[float]) -> list[float]:
 def _scan_then_local(evaluate: BatchObjective, dims: int, opt: Optimizer, seed: int,
                      remaining: Callable[[], int]) -> None:
     """A Latin hypercube scan and the centre in one batch, then SciPy's local search."""
-    from scipy.optimize import minimize
     from scipy.stats import qmc
 
     scan = qmc.LatinHypercube(d=dims, seed=seed).random(opt.initial_points)
@@ -66,16 +81,25 @@ def _scan_then_local(evaluate: BatchObjective, dims: int, opt: Optimizer, seed: 
     x0 = points[int(np.argmin(_finite(values)))]
     if remaining() <= 0:
         return
+    _local(evaluate, x0, dims, opt, remaining)
+
+
+def _local(evaluate: BatchObjective, x0: np.ndarray, dims: int, opt: Optimizer,
+           remaining: Callable[[], int]) -> None:
+    """SciPy's bounded local search from ``x0`` (Nelder-Mead unless ``powell``)."""
+    from scipy.optimize import minimize
+
+    method = "powell" if opt.method == "powell" else "nelder-mead"
     minimize(lambda u: _finite(evaluate([np.clip(u, 0, 1)]))[0], x0,
-             method=SCIPY_METHODS[opt.method], bounds=[(0.0, 1.0)] * dims,
-             options=_local_options(opt, remaining()))
+             method=SCIPY_METHODS[method], bounds=[(0.0, 1.0)] * dims,
+             options=_local_options(method, opt.xtol, remaining()))
 
 
-def _local_options(opt: Optimizer, budget: int) -> dict:
+def _local_options(method: str, xtol: float, budget: int) -> dict:
     """SciPy options of the local search (tolerances on the unit-scaled parameters)."""
-    if opt.method == "nelder-mead":
-        return {"maxfev": budget, "xatol": opt.xtol, "fatol": 1e-12}
-    return {"maxfev": budget, "xtol": opt.xtol, "ftol": 1e-12}
+    if method == "nelder-mead":
+        return {"maxfev": budget, "xatol": xtol, "fatol": 1e-12}
+    return {"maxfev": budget, "xtol": xtol, "ftol": 1e-12}
 
 
 def _tpe(evaluate: BatchObjective, dims: int, opt: Optimizer, seed: int,
@@ -102,7 +126,7 @@ def _differential_evolution(evaluate: BatchObjective, dims: int, opt: Optimizer,
     from scipy.optimize import differential_evolution
 
     popsize = max(1, -(-opt.population // dims))
-    generations = max(0, opt.max_evaluations // (popsize * dims) - 1)
+    generations = max(0, remaining() // (popsize * dims) - 1)
 
     def mapper(_func: Callable, xs: object) -> list[float]:
         return _finite(evaluate([np.clip(np.asarray(x, dtype=float), 0, 1)
