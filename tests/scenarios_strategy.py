@@ -402,23 +402,6 @@ def _crisis(draw, kind: str, firm: str) -> dict:
     return out
 
 
-def _without_repeated_exits(events: list[dict]) -> list[dict]:
-    """The events less a second ``firm_exit`` of a firm in the same period.
-
-    Known bug, left out until fixed (tests/test_properties.py::
-    test_two_exits_of_a_firm_in_one_period, strict xfail): the second exit's losses replace
-    the first's in sim/events.py, so the firm's active customers vanish without a loss.
-    """
-    seen, out = set(), []
-    for ev in events:
-        if ev["type"] == "firm_exit":
-            if (ev["firm"], ev["at"]) in seen:
-                continue
-            seen.add((ev["firm"], ev["at"]))
-        out.append(ev)
-    return out
-
-
 def _arrivals_before_exits(data: dict) -> None:
     """With turnover possible, every late arrival at t = 0 (``periods: 1``), before any exit.
 
@@ -480,7 +463,7 @@ def scenarios(draw, max_events: int = 4, min_agents: int = 200, max_agents: int 
     data["firms"] = [_firm(draw, fid, ctx) for fid in ids]
     events = draw(st.lists(st.just(None), max_size=max_events))
     events = [_event(draw, ids, ctx["segments"], horizon) for _ in events]
-    events = _without_repeated_exits(events) + _crises_to_answer(draw, data)
+    events += _crises_to_answer(draw, data)
     if events:
         data["events"] = events
     _arrivals_before_exits(data)
