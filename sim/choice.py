@@ -68,18 +68,29 @@ def utilities(c: Customers, prices: np.ndarray, idx: np.ndarray, p: ChoiceParams
     ref = c.reference_price[idx]
     last = c.last_firm[idx]
     out = np.empty_like(prices)
+    term = np.empty(idx.size, F32)
     for f in range(prices.shape[0]):
+        # each term gathered into one reused buffer (``take`` with ``out``: no allocation),
+        # scaled there and added: the same float32 operations as b * x[idx] added to v
         v = out[f]
-        np.multiply(c.expectation[f][idx], F32(p.beta_quality), out=v)
-        v += F32(p.beta_trust) * c.trust[f][idx]
-        v += F32(p.beta_affective) * c.affective[f][idx]
-        locked = c.calculative[f][idx]
-        locked *= c.status[f][idx] == ACTIVE
-        locked *= F32(p.beta_calculative)
-        v += locked
+        _gather(c.expectation[f], idx, v)
+        v *= F32(p.beta_quality)
+        for row, coef in ((c.trust[f], p.beta_trust), (c.affective[f], p.beta_affective)):
+            _gather(row, idx, term)
+            term *= F32(coef)
+            v += term
+        _gather(c.calculative[f], idx, term)
+        term *= c.status[f][idx] == ACTIVE
+        term *= F32(p.beta_calculative)
+        v += term
         v += F32(p.inertia) * (last == f)
         v -= price_term(prices[f], ref, beta, p)
     return out
+
+
+def _gather(row: np.ndarray, idx: np.ndarray, out: np.ndarray) -> None:
+    """out[:] = row[idx] without allocating (``idx`` holds valid indices, so clip is a no-op)."""
+    np.take(row, idx, out=out, mode="clip")
 
 
 def logit_choice(v: np.ndarray, outside: np.ndarray, temperature: float,
