@@ -138,9 +138,11 @@ def test_forecast_on_the_cdnow_sample_beside_bgnbd(tmp_path, capsys):
     sim_rmse = np.sqrt(((hold["simulator"] - hold["actual"]) ** 2).mean())
     base_rmse = np.sqrt(((hold["baseline"] - hold["actual"]) ** 2).mean())
     assert base_rmse == pytest.approx(13.1, abs=0.1)  # the published BG/NBD fit
-    # a small budget: the simulator is in the baseline's range, not yet beside it
-    assert sim_rmse < 2.5 * base_rmse
-    assert abs(table["simulator"].sum() / 4339 - 1) < 0.25
+    # a small budget (18 TPE candidates, 6 local steps, one agent per customer) already
+    # forecasts beside the baseline: measured RMSE 12.2 against 13.1, week 78 +1.4%
+    # against BG/NBD's -4.1%; the bounds leave room for other random streams
+    assert sim_rmse < 1.2 * base_rmse
+    assert abs(table["simulator"].sum() / 4339 - 1) < 0.06
     assert (out / "forecast.png").stat().st_size > 1000
     assert (out / "calibration" / "scenario.yaml").is_file()
 
