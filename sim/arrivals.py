@@ -61,7 +61,7 @@ class Arrivals(Mechanism):
 
     key = "arrivals"
     arrays = ("arrival", "need")
-    phases = (Phase.START, Phase.ROW)
+    phases = (Phase.START, Phase.REMOVED, Phase.RECYCLED, Phase.ROW)
     columns = ("arrived",)
     counts = columns
     defaults = {"arrived": 0.0}
@@ -91,6 +91,21 @@ class Arrivals(Mechanism):
         c.need_prob[now] = 1.0 if p.first_purchase else self.need[now]
         self.forced = now if p.first_purchase else now[:0]
         self.count = int(now.size)
+
+    def removed(self, ids: np.ndarray) -> None:
+        """Customers who left the market (turnover) before their arrival no longer wait."""
+        self._forget(ids)
+
+    def recycled(self, ids: np.ndarray) -> None:
+        """Newcomers in recycled places are in the market now, with their own need."""
+        self._forget(ids)
+        self.need[ids] = self.world.customers.need_prob[ids]
+
+    def _forget(self, ids: np.ndarray) -> None:
+        """No pending arrival (past arrivals stay recorded) and no forced need for ``ids``."""
+        waiting = ids[self.arrival[ids] > self.world.t]
+        self.arrival[waiting] = NOT_WAITING
+        self.forced = self.forced[~np.isin(self.forced, ids)]
 
     def row(self, f: int, tally: Tally, books: Books) -> dict[str, float]:
         """Arrivals this period (market-wide)."""

@@ -112,7 +112,7 @@ class Staff(Mechanism):
         headcount, satisfaction, experience: Per firm, H, Z and X (NaN without staff).
         demand: Per firm, the averaged purchases served that set the headcount.
         load: Per firm, the averaged purchases served that the staff feel (overload).
-        pay: Per firm, last period's pay index (NaN before the first period).
+        pay: Per firm, the latest pay index (the base wage's at t = 0).
         quits, hires: Per firm, staff who quit and who were hired this period.
         cost: Per firm, this period's staff cost.
     """
@@ -134,7 +134,8 @@ class Staff(Mechanism):
         self.demand = np.array([nan if s is None or s.per_served is None
                                 else s.headcount / s.per_served for s in cfgs])
         self.load = np.array([nan if s is None else s.headcount * s.norm for s in cfgs])
-        self.pay = np.full(len(cfgs), nan)
+        market = world.params.staff.market_wage
+        self.pay = np.array([nan if s is None else s.wage / market for s in cfgs])
         self.quits = np.zeros(len(cfgs))
         self.hires = np.zeros(len(cfgs))
         self.cost = np.zeros(len(cfgs))
@@ -197,9 +198,8 @@ class Staff(Mechanism):
                   - p.complaint_effect * handled)
         z = self.satisfaction[f]
         z += p.adjust * (min(1.0, max(0.0, target)) - z)
-        prev = self.pay[f]
-        if prev == prev and pay < prev:  # not NaN: a pay cut since last period
-            z -= p.pay_cut_effect * (prev - pay)
+        if pay < self.pay[f]:  # a pay cut since last period
+            z -= p.pay_cut_effect * (self.pay[f] - pay)
         return min(1.0, max(0.0, z))
 
     def _take_bonds(self, f: int, share: float) -> None:

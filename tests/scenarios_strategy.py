@@ -173,12 +173,43 @@ def _contact_plan(draw, ctx: dict) -> dict:
     return out
 
 
+def _staff_investment(draw, ctx) -> dict:
+    """A ``staff_investment`` (it needs a ``staff`` block on its firm)."""
+    return {"bonus": draw(num(0.0, 500.0, 2)), "training": draw(num(0.0, 300.0, 2))}
+
+
+def _firm_staff(draw, ctx) -> dict:
+    """A firm's ``staff`` block: headcount, fixed or following demand, pay and start."""
+    out = {"headcount": draw(st.integers(1, 500)), "norm": draw(num(0.5, 500.0)),
+           "wage": round(ctx["price_norm"] * draw(num(0.0, 20.0)), 2),
+           "hire_cost": draw(num(0.0, 5000.0, 0)),
+           "satisfaction": draw(num(0.0, 1.0)), "experience": draw(num(0.0, 1.0))}
+    if draw(st.booleans()):
+        out["per_served"] = draw(num(0.001, 1.0))
+    return out
+
+
+def _staff(draw, ctx) -> dict:
+    """``params.staff``: how staff respond (used by firms with a staff block)."""
+    out: dict = {"market_wage": round(ctx["price_norm"] * draw(num(0.1, 20.0)), 2)}
+    if draw(st.booleans()):
+        out.update(pay_effect=draw(num(0.0, 5.0)), training_effect=draw(num(0.0, 1.0)),
+                   mirror=draw(num(0.0, 2.0)), overload_effect=draw(num(0.0, 3.0)),
+                   complaint_effect=draw(num(0.0, 1.0)), pay_cut_effect=draw(num(0.0, 3.0)),
+                   adjust=draw(num(0.0, 1.0)), quit_min=draw(num(0.0, 0.1)),
+                   quit_max=draw(num(0.0, 1.0)), learn_periods=draw(num(1.0, 100.0)),
+                   hire_experience=draw(num(0.0, 1.0)), load_lag=draw(num(1.0, 20.0)),
+                   staffing_lag=draw(num(1.0, 20.0)), people_lag=draw(num(1.0, 20.0)),
+                   bond_loss=draw(num(0.0, 1.0)))
+    return out
+
+
 BUILDERS = {"price_promotion": _price_promotion, "relationship_investment": _relationship,
             "service_investment": _service, "budget_rule": _budget,
             "complaint_handling": _complaint_handling, "advertising": _advertising,
             "loyalty_programme": _loyalty_programme, "pdca": _pdca,
             "crisis_response": _crisis_response, "referral_reward": _referral_reward,
-            "multi_level_contacts": _contact_plan}
+            "multi_level_contacts": _contact_plan, "staff_investment": _staff_investment}
 
 
 def _strategies(draw, ctx) -> list[dict]:
@@ -191,12 +222,20 @@ def _strategies(draw, ctx) -> list[dict]:
         types.append("service_investment")
     types += [t for t, key in NEEDS.items()
               if ctx["params"][key]["enabled"] and draw(st.booleans())]
-    return [{"type": t, **BUILDERS[t](draw, ctx), **_window(draw, ctx["horizon"])}
-            for t in types]
+    if ctx.get("staffed") and draw(st.booleans()):
+        types.append("staff_investment")
+    out = [{"type": t, **BUILDERS[t](draw, ctx), **_window(draw, ctx["horizon"])}
+           for t in types]
+    for s in out:  # a staffed firm's people service follows its staff, not spend
+        if s["type"] == "service_investment" and ctx.get("staffed"):
+            s["spend"]["people"] = 0.0
+    return out
 
 
 def _firm(draw, fid: str, ctx) -> dict:
     pn = ctx["price_norm"]
+    staff = _firm_staff(draw, ctx) if draw(st.integers(0, 2)) == 0 else None
+    ctx = {**ctx, "staffed": staff is not None}
     out = {"id": fid, "price": round(pn * draw(num(0.3, 3.0)), 2),
            "service": {d: draw(num(0.0, 1.0)) for d in DIMENSIONS},
            "cash": draw(num(-1e5, 1e6, 0)),
@@ -211,6 +250,8 @@ def _firm(draw, fid: str, ctx) -> dict:
         out["bonds"] = {b: draw(num(0.0, 1.0)) for b in bonds}
     if draw(st.booleans()):
         out["awareness"] = draw(num(0.0, 1.0))
+    if staff is not None:
+        out["staff"] = staff
     return out
 
 
@@ -276,6 +317,8 @@ def _params(draw, ctx) -> dict:
         p["turnover"] = {"exit_rate": draw(num(0.0, 0.1)), "entry": draw(num(0.0, 1.0))}
     for key, block in MECHANISMS.items():
         p[key] = block(draw, ctx)
+    if draw(st.booleans()):  # used only by firms with a staff block
+        p["staff"] = _staff(draw, ctx)
     return p
 
 
@@ -339,7 +382,9 @@ def _contacts(draw, ctx) -> dict:
     return out
 
 
-# To add a mechanism (e.g. staff: ``params.staff`` with ``type: staff_investment``): write a
+# Staff (ODD 7.26) is drawn per firm in ``_firm`` (a ``staff`` block, then maybe a
+# ``staff_investment``) and ``params.staff`` in ``_params``, since it has no switch of its own.
+# To add a mechanism with a switch: write a
 # block builder like those above and add it here; write its strategy's builder, add it to
 # BUILDERS and its type to NEEDS (or to STRATEGY_TYPES if it needs no mechanism); then add its
 # specific checks to tests/test_properties.py (check_newer_mechanisms).
@@ -402,23 +447,6 @@ def _crisis(draw, kind: str, firm: str) -> dict:
     return out
 
 
-def _arrivals_before_exits(data: dict) -> None:
-    """With turnover possible, every late arrival at t = 0 (``periods: 1``), before any exit.
-
-    Known bug, left out until fixed (tests/test_properties.py::
-    test_movers_waiting_to_arrive_stay_out, strict xfail): a customer who leaves the market
-    (turnover) while waiting to arrive gets a need back in their arrival period
-    (sim/arrivals.py has no ``removed`` hook) and buys while out of the market.
-    """
-    p = data["params"]
-    turnover = p.get("turnover", {}).get("exit_rate", 0) > 0 or any(
-        ev.get("target", "").startswith("params.turnover") for ev in data.get("events", []))
-    if turnover and "periods" in p["arrivals"]:
-        p["arrivals"]["periods"] = 1
-        if "weights" in p["arrivals"]:
-            p["arrivals"]["weights"] = [1.0]
-
-
 def _crises_to_answer(draw, data: dict) -> list[dict]:
     """Per firm with a crisis response, most often a crisis it can answer within the run."""
     out = []
@@ -466,7 +494,6 @@ def scenarios(draw, max_events: int = 4, min_agents: int = 200, max_agents: int 
     events += _crises_to_answer(draw, data)
     if events:
         data["events"] = events
-    _arrivals_before_exits(data)
     order = ("name", "horizon", "period", "seed", "market", "firms", "params", "events")
     return {k: data[k] for k in order if k in data}  # the order a person would write
 
