@@ -62,8 +62,8 @@ def expire_offers(c: Customers, t: int) -> None:
     An offer made in period t0 for L periods has ``offer_end = t0 + L`` and is valid in
     periods t0 .. t0 + L - 1.
     """
-    # setting OFFER_NONE where it already is changes nothing: one mask, one pass
-    np.copyto(c.offer_kind, OFFER_NONE, where=c.offer_end <= t)
+    done = (c.offer_kind != OFFER_NONE) & (c.offer_end <= t)
+    c.offer_kind[done] = OFFER_NONE
 
 
 def admit(c: Customers, f: int, ids: np.ndarray, t: int, tally: Tally) -> None:

@@ -1,8 +1,8 @@
 """Issue 16: the faster paths give the same results as the ones they replaced.
 
 Message receivers are counted with ``np.bincount`` where that is faster; it must equal
-``np.unique(..., return_counts=True)``. Offers expire in one masked copy; it must end exactly
-the offers whose last valid period has passed.
+``np.unique(..., return_counts=True)``. Offers must end exactly when their last valid period
+has passed.
 """
 
 from __future__ import annotations
