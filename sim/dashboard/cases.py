@@ -301,12 +301,13 @@ INFO: dict[str, dict[str, dict[str, Any]]] = {
                        "compare the weekly purchases.",
                        "run.py forecast calibrates the purchase and dropout parameters to a "
                        "log's first weeks (docs/experiments.md)."],
-               "assume": ["Purchase rates differ between customers (gamma shape 0.25: a few "
-                          "heavy buyers, many light; a mean weekly chance of 0.06).",
-                          "Customers drop out silently, whatever their satisfaction; they "
-                          "arrive over the first 12 weeks with a first purchase.",
-                          "An order is about 36 dollars; the parameters are a starting point, "
-                          "not a fit."]},
+               "assume": ["Purchase rates differ between customers (gamma shape 0.63: a few "
+                          "heavy buyers, many light; a mean weekly chance of 0.0675).",
+                          "After a repeat purchase customers may drop out silently, whatever "
+                          "their satisfaction (most leave after one or two); about a quarter "
+                          "never do. They arrive over the first 12 weeks with a first purchase.",
+                          "An order is about 36 dollars; the parameters are run.py forecast's "
+                          "fit to the panel's weeks 1-39."]},
         "zh": {"story": "一家 CD 零售商，形态仿照 CDNOW 面板数据（Fader & Hardie）：23,570 人在 "
                         "1997 年前 12 周首次购买，并被跟踪 78 周。没有竞争者：顾客要么在这里买，"
                         "要么不买，有些人悄无声息地不再购买。",
@@ -314,10 +315,12 @@ INFO: dict[str, dict[str, dict[str, Any]]] = {
                        "提高 --set market.segments.buyers.need_shape=1（顾客购买率更接近）"
                        "或关闭悄然流失（--set params.dropout.enabled=false），比较每周购买量。",
                        "run.py forecast 用日志的前几周校准购买和流失参数（docs/experiments.md）。"],
-               "assume": ["顾客之间购买率不同（伽马形状 0.25：少数重度购买者，多数轻度；每周平均"
-                          "购买概率 0.06）。",
-                          "顾客会悄然流失，与满意度无关；他们在前 12 周陆续到来并首次购买。",
-                          "每笔订单约 36 美元；参数只是起点，不是拟合结果。"]},
+               "assume": ["顾客之间购买率不同（伽马形状 0.63：少数重度购买者，多数轻度；每周平均"
+                          "购买概率 0.0675）。",
+                          "重复购买后顾客可能悄然流失，与满意度无关（多数在一两次后离开）；约四分之一"
+                          "从不流失。他们在前 12 周陆续到来并首次购买。",
+                          "每笔订单约 36 美元；参数是 run.py forecast 对面板第 1-39 周的"
+                          "拟合结果。"]},
     },
 }
 
