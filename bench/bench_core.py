@@ -56,8 +56,9 @@ def measure(n: int, steps: int, mode: str) -> dict:
     from sim.scenario import load_scenario
 
     # the case's market (20,000 guests, 2,500 guest-nights a week per hotel) simulated by n
-    # agents: capacity in agents scales with n by itself (docs/ODD.md 2.3)
-    sc = load_scenario(CASE, MODES[mode], customers=n)
+    # agents: capacity in agents scales with n by itself (docs/ODD.md 2.3); the horizon is the
+    # periods run (a warm-up and ``steps``), so 1e7 agents stay within the agent-period limit
+    sc = load_scenario(CASE, MODES[mode], customers=n, periods=steps + 1)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     t0 = time.perf_counter()
     model = Market(sc, seed=1)
