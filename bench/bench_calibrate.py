@@ -78,7 +78,8 @@ def main() -> None:
                 wall = time.perf_counter() - t0
                 rows[w].append({"seconds": wall, "load": load,
                                 "busy": result.run_seconds / (w * wall),
-                                "wall_cpu": result.run_seconds / result.run_cpu_seconds})
+                                "wall_cpu": result.run_seconds / result.run_cpu_seconds,
+                                "cpu": result.run_cpu_seconds})
                 histories[w] = result.history
     same = histories[1].equals(histories[2])
     ratios = [a["seconds"] / b["seconds"] for a, b in zip(rows[1], rows[2])]
@@ -93,10 +94,16 @@ def main() -> None:
             up = f"{ratios[k]:>8.2f}x" if w == 2 else f"{1:>8.2f}x"
             print(f"{w:>7} {r['seconds']:>8.1f} {up} {'':>13} {r['load']:>5.1f} "
                   f"{r['busy']:>5.2f} {r['wall_cpu']:>9.2f}")
+    # had the runs had a core each (wall/cpu 1), a calibration would take its runs' CPU
+    # time over the workers' busy share: an estimate of the speed-up on a quiet machine
+    free = [(a["cpu"] / a["busy"]) / (b["cpu"] / (2 * b["busy"]))
+            for a, b in zip(rows[1], rows[2])]
     med = {w: statistics.median(r["seconds"] for r in rows[w]) for w in (1, 2)}
     print(f"median: 1 worker {med[1]:.1f} s, 2 workers {med[2]:.1f} s; speed-up (median of "
           f"the pairs) {statistics.median(ratios):.2f}x, range {min(ratios):.2f}-"
           f"{max(ratios):.2f}x; load average now {os.getloadavg()[0]:.1f}")
+    print(f"estimate with a free core per worker (runs' CPU time / busy share): "
+          f"{statistics.median(free):.2f}x, range {min(free):.2f}-{max(free):.2f}x")
 
 
 if __name__ == "__main__":

@@ -1,23 +1,25 @@
 """Evaluate calibration candidates in batches on the sweep engines.
 
-A batch of candidates becomes candidates x replications runs; replication r of every
-candidate has the same seed (common random numbers), so a candidate's curves depend only on
-its parameters. One worker runs them in this process; more run on the local engine (a pool
-of processes kept for the whole calibration) or on Dask (a LocalCluster or a scheduler),
-which return only the columns the targets need.
+A batch of candidates becomes candidates x replications runs; replication r of every candidate
+has the same seed (common random numbers), so a candidate's curves depend only on its
+parameters. One worker runs them in this process; more run on the local engine (this process
+and a pool of the other workers' processes, kept for the whole calibration) or on Dask (a
+LocalCluster or a scheduler), which return only the columns the targets need.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .engines import DaskEngine, LocalEngine, OnOutcome, _ignore_interrupts, _terminate
+from .interrupts import critical
 from .seeds import run_seed
 from .worker import RunOutcome, RunTask, execute_run
 
@@ -27,15 +29,19 @@ class CalibrationFailed(RuntimeError):
 
 
 class PooledLocalEngine(LocalEngine):
-    """The local engine with one pool of worker processes for all its ``run`` calls.
+    """The local engine for a calibration: this process and a kept pool share the runs.
 
-    A calibration runs many small batches; starting a pool for each would cost more than
-    the runs of a small batch. A pool broken by a dying worker is replaced, and the runs it
-    lost are retried by the ordinary local engine.
+    A calibration runs many small batches of short runs; starting a pool for each would
+    cost more than the runs of a small batch. So one pool of ``workers - 1`` processes is
+    kept for the whole calibration, and this process runs tasks too while the pool's
+    workers run theirs: it starts at once, while the pool's processes are still starting
+    (a second or two, a large share of a short calibration), and it would otherwise only
+    wait. A pool broken by a dying worker is replaced, and the runs it lost are retried
+    by the ordinary local engine.
     """
 
     def __enter__(self) -> PooledLocalEngine:
-        """Start the pool."""
+        """Nothing started yet: the pool starts with the first batch."""
         self._pool: ProcessPoolExecutor | None = None
         return self
 
@@ -47,15 +53,15 @@ class PooledLocalEngine(LocalEngine):
             self._pool = None
 
     def run(self, tasks: Iterable[RunTask], on_outcome: OnOutcome) -> None:
-        """Run every task on the kept pool; call ``on_outcome`` for each as it finishes."""
+        """Run every task, here and on the kept pool; call ``on_outcome`` as each finishes."""
         pool = getattr(self, "_pool", None)
         if pool is None:
-            pool = ProcessPoolExecutor(self.workers, mp_context=self.context,
+            pool = ProcessPoolExecutor(max(self.workers - 1, 1), mp_context=self.context,
                                        initializer=_ignore_interrupts)
             self._pool = pool
         self._suspects = set()
         try:
-            lost = self._drain(pool, deque(tasks), on_outcome)
+            lost = self._share(pool, deque(tasks), on_outcome)
         except BaseException:
             _terminate(pool)
             self._pool = None
@@ -64,6 +70,35 @@ class PooledLocalEngine(LocalEngine):
             pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
             LocalEngine.run(self, lost, on_outcome)
+
+    def _share(self, pool: ProcessPoolExecutor, pending: deque[RunTask],
+               on_outcome: OnOutcome) -> list[RunTask]:
+        """Keep each pool worker busy and run the next task here meanwhile.
+
+        Returns:
+            The tasks a broken pool lost (to retry).
+        """
+        inflight: dict[Future[RunOutcome], RunTask] = {}
+        slots = max(self.workers - 1, 1)
+        while pending or inflight:
+            try:
+                while pending and len(inflight) < slots:
+                    with critical():  # may start a worker process: not to be cut short
+                        fut = pool.submit(execute_run, pending[0])
+                        inflight[fut] = pending.popleft()
+            except BrokenProcessPool:
+                return self._salvage(inflight, on_outcome) + list(pending)
+            if pending and self.workers > 1:
+                task = pending.popleft()
+                on_outcome(task, execute_run(task))
+            else:
+                wait(inflight, return_when=FIRST_COMPLETED)
+            done = [f for f in inflight if f.done()]
+            if any(isinstance(f.exception(), BrokenProcessPool) for f in done):
+                return self._salvage(inflight, on_outcome) + list(pending)
+            for fut in done:
+                on_outcome(inflight.pop(fut), fut.result())
+        return []
 
 
 class InProcess:
@@ -88,7 +123,8 @@ def open_engine(engine: str = "local", workers: int | None = 1, scheduler: str |
 
     Args:
         engine: ``local`` or ``dask``.
-        workers: Worker processes; 1 (local) runs in this process; None: one per core.
+        workers: Workers; 1 (local) runs in this process, N > 1 this process and a pool
+            of N - 1 processes; None: one per core.
         scheduler: Dask scheduler address (default: a LocalCluster).
         client: An existing ``distributed.Client``.
     """
