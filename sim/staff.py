@@ -6,27 +6,33 @@ firm served its customers (phase after losses, before accounting):
 
     pi_f   = (wage_f + bonus_f) / market_wage                     (pay index)
     tau_f  = 1 - exp(-training_f / training_scale)                (training, per staff member)
-    L_f   <- L_f + (served_f - L_f) / load_lag                    (the load staff feel)
+    L_f   <- L_f + (w n_f - L_f) / load_lag                       (the load staff feel)
     o_f    = max(0, L_f / (H_f norm_f) - 1)                       (overload)
-    k_f    = failures_f / H_f                                     (complaints handled per head)
+    k_f    = w failures_f / H_f                                   (failures handled per head)
     Z*_f   = clip(z0 + a_pay (pi_f - 1) + a_train tau_f + a_mirror (S_f - 0.5)
                   - a_over o_f - a_complaint k_f, 0, 1)
-    Z_f   <- clip(Z_f + alpha_Z (Z*_f - Z_f) - a_cut max(0, pi_f,prev - pi_f), 0, 1)
+    Z_f   <- clip(Z_f + alpha_Z (Z*_f - Z_f) - a_cut max(0, pi_f,t-1 - pi_f), 0, 1)
     q_f    = q_min + (q_max - q_min) (1 - Z_f)^2                  (quit probability)
-    Q_f    ~ Binomial(H_f, q_f)                                   (quitters, replaced at once)
-    X_f   <- ((H_f - Q_f) min(1, X_f + (1 - X_f)(1 + b_train tau_f) / learn) + Q_f x_new) / H_f
+    Q_f    ~ Binomial(H_f, q_f)                                   (quitters)
+    hires  = H_0 - (H_f - Q_f)                                    (fixed headcount), or
+           = max(0, round(per_served D_f - (H_f - Q_f))),  D_f <- D_f + (w n_f - D_f) / staffing_lag
+    X_f   <- ((H_f - Q_f) min(1, X_f + (1 - X_f)(1 + b_train tau_f) / learn_periods)
+              + hires x_new) / (H_f - Q_f + hires);   H_f <- H_f - Q_f + hires
     s_f,people <- s_f,people + (floor + (ceiling - floor)(beta X_f + (1 - beta) Z_f)
                                 - s_f,people) / people_lag
 
-S_f is the mean satisfaction of the customers the firm served this period: the satisfaction
-mirror (Schneider & Bowen 1985; Heskett et al. 1994). Staff who quit take the personal bonds
-they held: the social bond of every active customer of the firm falls in proportion,
-B_social <- B_social (1 - bond_loss Q_f / H_f).
+with n_f the agents served and w real customers per agent. S_f is the mean satisfaction of the
+customers the firm served this period (0.5 if it served nobody): the satisfaction mirror
+(Schneider & Bowen 1985; Heskett et al. 1994). Staff who quit take the personal bonds they
+held: the social bond of every active customer of the firm falls in proportion,
+B_social <- B_social (1 - bond_loss Q_f / H_f). Above the demand target quitters are not
+replaced (nobody is laid off).
 
-Costs (``cost_staff``): H_f (wage_f + bonus_f + training_f) + Q_f hire_cost_f per period, the
+Costs (``cost_staff``): H_f (wage_f + bonus_f + training_f) + hires hire_cost_f per period, the
 bonus and training being what the firm's ``staff_investment`` strategy (sim/strategies/staff.py)
 pays this period; a budget rule's cut of the "service" budget cuts them. With the mechanism on
 for a firm, its people service follows its staff and is not bought through service_investment.
+A closed firm (events firm_enter / firm_exit) pays no staff and its staff do not change.
 """
 
 from __future__ import annotations
