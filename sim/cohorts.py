@@ -136,9 +136,12 @@ class Cohorts(Mechanism):
     def _snapshot(self, f: int, t: int) -> None:
         """Count active customers by (cohort, channel) at firm ``f``; keep seen cohorts."""
         c = self.world.customers
-        active = c.status[f] == ACTIVE
-        cohort = np.maximum(c.acquired[f][active], -1).astype(np.int64) + 1
-        key = cohort * NCH + c.channel[f][active]
+        active = np.flatnonzero(c.status[f] == ACTIVE)
+        # key = (max(acquired, -1) + 1) * NCH + channel, built in place in one int64 array
+        key = np.maximum(c.acquired[f].take(active), -1).astype(np.int64)
+        key += 1
+        key *= NCH
+        key += c.channel[f].take(active)
         alive = np.bincount(key, minlength=(t + 2) * NCH)
         seen = np.zeros(alive.size, bool)
         seen[:self.seen[f].size] = self.seen[f]
