@@ -14,6 +14,7 @@ customer; building it at 1e6 customers takes seconds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -103,30 +104,101 @@ def expand(start: np.ndarray, count: np.ndarray) -> np.ndarray:
     return np.repeat(start.astype(np.int64), count) + offset
 
 
+# ties handled at a time while the CSR is built: the build's temporaries beyond the final
+# arrays stay a few megabytes (issue 16: peak memory per customer)
+CHUNK = 1 << 18
+
+
 def build(n: int, p: NetworkParams, rng: np.random.Generator) -> Network:
-    """Build the network of ``n`` customers from ``params.network`` ``p``."""
+    """Build the network of ``n`` customers from ``params.network`` ``p``.
+
+    Customer i's ties are (i, far end) for its ``half = k / 2`` lattice neighbours to the
+    right, tie number ``i * half + j``; ``random`` draws every far end, ``small_world`` rewires
+    each with probability ``rewire``. The draws are those of one ``rng.random(n * half)`` and
+    one ``rng.integers`` (taken in chunks: the same numbers), and far ends are held as int32.
+    """
     half = min(p.degree // 2, max((n - 1) // 2, 0))
-    src = np.repeat(np.arange(n, dtype=np.int64), half)
+    m = n * half
     if p.type == "random":
-        dst = rng.integers(0, n, src.size)
+        dst = rng.integers(0, n, m).astype(np.int32)
     else:
-        dst = (src + np.tile(np.arange(1, half + 1, dtype=np.int64), n)) % n
-        rewired = rng.random(src.size) < p.rewire
-        dst[rewired] = rng.integers(0, n, int(rewired.sum()))
-    return from_edges(n, src, dst)
+        rewired = np.empty(m, bool)
+        for lo in range(0, m, CHUNK):
+            hi = min(m, lo + CHUNK)
+            np.less(rng.random(hi - lo), p.rewire, out=rewired[lo:hi])
+        dst = np.empty(m, np.int32)
+        step = np.arange(1, half + 1, dtype=np.int64)
+        for lo in range(0, m, CHUNK):
+            hi = min(m, lo + CHUNK)
+            ties = np.arange(lo, hi, dtype=np.int64)
+            dst[lo:hi] = (ties // half + step[ties % half]) % n
+        dst[rewired] = rng.integers(0, n, int(np.count_nonzero(rewired)))
+        del rewired
+    key, kept = _arc_keys(n, m, _lattice(dst, half))
+    del dst  # the far ends are in the keys now
+    return _csr(n, key, kept)
+
+
+def _lattice(dst: np.ndarray, half: int) -> Callable[[int, int], tuple[np.ndarray, np.ndarray]]:
+    """Ties lo..hi-1 of ``build``: (i, dst[k]) for tie k = i * half + j."""
+    return lambda lo, hi: (np.arange(lo, hi, dtype=np.int64) // half, dst[lo:hi])
 
 
 def from_edges(n: int, src: np.ndarray, dst: np.ndarray) -> Network:
     """CSR of the undirected graph with ties ``src[k] -- dst[k]`` (no self-ties, no repeats)."""
-    keep = src != dst
-    a = np.concatenate([src[keep], dst[keep]])
-    b = np.concatenate([dst[keep], src[keep]])
-    key = np.sort(a * n + b)
-    key = key[np.concatenate([[True], key[1:] != key[:-1]])]
-    rows, cols = key // n, key % n
-    indptr = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    return Network(indptr, cols.astype(np.int32))
+    key, kept = _arc_keys(n, src.size, lambda lo, hi: (src[lo:hi], dst[lo:hi]))
+    return _csr(n, key, kept)
+
+
+def _arc_keys(n: int, m: int, ties: Callable[[int, int], tuple[np.ndarray, np.ndarray]]
+              ) -> tuple[np.ndarray, int]:
+    """Both arcs of each tie (a, b), a != b, encoded as a * n + b in one int64 array.
+
+    ``ties(lo, hi)`` gives the ties chunk by chunk; forward arcs a -> b fill the array's first
+    ``kept`` places, the reversed ones b -> a the next ``kept``.
+    """
+    key = np.empty(2 * m, np.int64)
+    kept = 0
+    for lo in range(0, m, CHUNK):  # forward arcs, self-ties dropped
+        a, b = ties(lo, min(m, lo + CHUNK))
+        a, b = a.astype(np.int64), b.astype(np.int64)
+        keep = a != b
+        k = int(np.count_nonzero(keep))
+        np.add(a[keep] * n, b[keep], out=key[kept:kept + k])
+        kept += k
+    for lo in range(0, kept, CHUNK):  # and back
+        fwd = key[lo:min(kept, lo + CHUNK)]
+        np.add((fwd % n) * n, fwd // n, out=key[kept + lo:kept + lo + fwd.size])
+    return key, kept
+
+
+def _csr(n: int, key: np.ndarray, kept: int) -> Network:
+    """The CSR of the ``2 * kept`` arcs in ``key`` (which it sorts and then reuses).
+
+    The arcs are sorted in place and repeated ones dropped: the same result as sorting and
+    de-duplicating them at once. The int32 neighbour indices are then written over the sorted
+    keys' own memory, front to back, and the array is shrunk to them, so the peak is the key
+    array and little more (issue 16: peak memory per customer), not several int64 copies.
+    """
+    size = 2 * kept
+    arcs = key[:size]
+    arcs.sort()
+    repeat = np.flatnonzero(arcs[1:] == arcs[:-1]) + 1  # positions of repeated arcs
+    starts = np.searchsorted(arcs, np.arange(n + 1, dtype=np.int64) * n)
+    indptr = starts - np.searchsorted(repeat, starts)
+    del starts, arcs
+    cols = key.view(np.int32)  # cols[j] lies in bytes 4j..4j+3, before key[j]'s 8j..8j+7
+    write = 0
+    bounds = np.concatenate([[0], repeat, [size]])
+    for seg in range(bounds.size - 1):  # the runs between repeated arcs, front to back
+        lo, hi = int(bounds[seg]) + (seg > 0), int(bounds[seg + 1])
+        for c in range(lo, hi, CHUNK):
+            chunk = key[c:min(hi, c + CHUNK)] % n  # read before the writes reach it
+            cols[write:write + chunk.size] = chunk
+            write += chunk.size
+    del cols
+    key.resize((write + 1) // 2, refcheck=False)  # keep the first ``write`` int32 only
+    return Network(indptr.astype(np.int64), key.view(np.int32)[:write])
 
 
 def clustering(net: Network, sample: np.ndarray) -> float:

@@ -40,8 +40,8 @@ from ..customers import estimate_bytes
 BASE = 200 * 2**20  # bytes: the interpreter and libraries a run loads
 TEMPORARY = 1.2  # peak of a step relative to the arrays it works on
 STEP_PER_AGENT = 140  # bytes per agent: bookkeeping and step scratch beyond the state
-BUILD_PER_AGENT = 60  # bytes per agent beside the network at its build's peak
-NETWORK_PER_TIE = 52  # bytes per agent and tie of the network at its build's peak
+BUILD_PER_AGENT = 190  # bytes per agent beside the network at its build's peak
+NETWORK_PER_TIE = 9  # bytes per agent and tie of the network at its build's peak
 SAFETY = 0.9  # refuse a run whose estimate exceeds this share of the memory it may use
 
 
