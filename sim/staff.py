@@ -171,8 +171,8 @@ class Staff(Mechanism):
                     * (1.0 + p.training_learning * tau) / p.learn_periods)
         staying = h - q
         self.headcount[f] = staying + hires
-        self.experience[f] = ((staying * grown + hires * p.hire_experience) / self.headcount[f]
-                              if self.headcount[f] else p.hire_experience)
+        # the headcount is at least 1: _hires fills an empty staff
+        self.experience[f] = (staying * grown + hires * p.hire_experience) / self.headcount[f]
         self.quits[f], self.hires[f] = q, hires
         if q:
             self._take_bonds(f, p.bond_loss * q / h)

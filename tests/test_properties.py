@@ -176,16 +176,22 @@ def _strategy(scenario, fid: str, kind: str) -> list:
 
 def _open(sc, fid: str) -> np.ndarray:
     """Per period, whether firm ``fid`` is open (events firm_enter, firm_exit, deregulate)."""
-    opens = [e for e in sc.events if (e.type == "firm_enter" and e.firm == fid)
-             or (e.type == "deregulate" and e.entrant == fid)]
-    state = not any(e.at > 0 for e in opens)
+    def opens(e) -> bool:
+        return ((e.type == "firm_enter" and e.firm == fid)
+                or (e.type == "deregulate" and e.entrant == fid))
+
+    state = not any(opens(e) and e.at > 0 for e in sc.events)
     out = np.zeros(sc.horizon, bool)
+    events = sorted(sc.events, key=lambda e: e.at)  # in file order within a period
+    k = 0
     for t in range(sc.horizon):
-        for e in sorted(sc.events, key=lambda e: e.at):  # in file order within a period
-            if e.at == t and e in opens:
+        while k < len(events) and events[k].at == t:
+            e = events[k]
+            if opens(e):
                 state = True
-            elif e.at == t and e.type == "firm_exit" and e.firm == fid:
+            elif e.type == "firm_exit" and e.firm == fid:
                 state = False
+            k += 1
         out[t] = state
     return out
 
