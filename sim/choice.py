@@ -96,13 +96,23 @@ def _gather(row: np.ndarray, idx: np.ndarray, out: np.ndarray) -> None:
 def logit_choice(v: np.ndarray, outside: np.ndarray, temperature: float,
                  u: np.ndarray) -> np.ndarray:
     """Sample one alternative per column: firm index 0..F-1, or F for the outside option."""
-    top = np.maximum(v.max(axis=0), outside)
-    w = np.exp((v - top) / F32(temperature))
+    # row by row: reductions and cumsum along the short axis 0 are several times slower
+    # (the same float32 operations in the same order)
+    top = outside.copy()
+    for row in v:
+        np.maximum(top, row, out=top)
+    cum = np.subtract(v, top)
+    cum /= F32(temperature)
+    np.exp(cum, out=cum)
     w_out = np.exp((outside - top) / F32(temperature))
-    cum = np.cumsum(w, axis=0)
-    total = cum[-1] + w_out
-    draw = u * total
-    return (draw[None, :] >= cum).sum(axis=0).astype(np.int8)
+    for f in range(1, cum.shape[0]):
+        cum[f] += cum[f - 1]
+    draw = cum[-1] + w_out
+    draw *= u
+    out = np.zeros(draw.size, np.int8)
+    for row in cum:
+        out += draw >= row
+    return out
 
 
 def choose(c: Customers, firms: list[Any], rng: np.random.Generator, p: ChoiceParams,
