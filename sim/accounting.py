@@ -1,7 +1,7 @@
 """Firm accounting (ODD 7.8): revenue minus costs, every period, exactly, in real money.
 
 With w real customers per agent (sim/scale.py) and n_served the real purchases (w times the
-agents served):
+agents served; times their purchase occasions when those are counted, ODD 7.27):
 
 revenue  = w * sum of prices paid by served agents
 cost     = n_served (c_var + sum_d c_d s_fd) + fixed + promotion + relationship + investment
@@ -32,15 +32,16 @@ SPEND = {"cost_promotion": "promotion", "cost_relationship": "relationship",
          "crisis_cost": "crisis", "cost_staff": "staff"}
 
 
-def settle(firm: Firm, served_agents: int, paid_by_agents: float) -> Books:
+def settle(firm: Firm, purchases: int, paid_by_agents: float) -> Books:
     """Book the period for ``firm``: its accounts in real money (cash and profit follow).
 
     Args:
         firm: The firm (its ``weight`` is real customers per agent).
-        served_agents: Agents served this period.
-        paid_by_agents: Sum of the prices those agents paid.
+        purchases: Purchases by agents this period: the agents served, or with purchase
+            occasions (ODD 7.27) their occasions.
+        paid_by_agents: Sum of the prices those agents paid (per purchase).
     """
-    served = served_agents * firm.weight
+    served = purchases * firm.weight
     revenue = paid_by_agents * firm.weight
     unit_service = firm.unit_service_cost()
     costs = {

@@ -91,6 +91,8 @@ class Cohorts(Mechanism):
         v = visit.paid.astype(F32)
         if self.p.basis == "margin":
             v -= F32(firm.cfg.costs.variable + firm.unit_service_cost())
+        if visit.n is not None:  # several purchases this period (ODD 7.27)
+            v *= visit.n.astype(F32)
         self.value[visit.firm][visit.ids] += v  # (N,) rows: faster than (f, ids)
         self.bought[visit.firm][visit.ids] = True
         self.total[visit.firm] += v.sum(dtype=np.float64)

@@ -10,6 +10,9 @@ k >= 0):
     P(drop out after a purchase at f) = min(1, p_i exp(-k (S_if + T_if - 1)))
 
 With ``after_first: false`` only repeat purchases can be followed by a dropout, as in BG/NBD.
+With purchase occasions (ODD 7.27) the chance applies after each purchase of the period: a
+customer with R purchases that may be followed by a dropout leaves after the G-th of them,
+G ~ Geometric(P) (so stays with probability (1 - P)^R), and makes none of the later ones.
 A customer who drops out has no more needs (nu_i = 0): they never buy again, and the firms see
 them only as a lapse after ``dormancy`` periods (churn without a goodbye). Column
 ``dropped_out``: the firm's customers who dropped out after buying there this period.
@@ -52,7 +55,7 @@ class Dropout(Mechanism):
 
     key = "dropout"
     arrays = ("p", "dropped")
-    phases = (Phase.START, Phase.SERVED, Phase.RECYCLED, Phase.ROW)
+    phases = (Phase.START, Phase.OCCASIONS, Phase.SERVED, Phase.RECYCLED, Phase.ROW)
     columns = ("dropped_out",)
     counts = columns
     defaults = {"dropped_out": 0.0}
@@ -68,20 +71,57 @@ class Dropout(Mechanism):
         """A new period's counts."""
         self.now[:] = 0
 
+    def occasions(self, f: int, ids: np.ndarray, n: np.ndarray | None) -> np.ndarray | None:
+        """With purchase occasions: a dropout after any purchase ends the period's later ones.
+
+        Each customer's R purchases that may be followed by a dropout (all of them, or with
+        ``after_first: false`` all but a first-ever purchase) are tried in turn: the customer
+        leaves after the G-th, G = 1 + floor(ln U / ln(1 - P)) ~ Geometric(P), if G <= R, and
+        then makes R - G purchases fewer. Without occasions (``n`` None) nothing happens here.
+        """
+        if n is None:
+            return None
+        w, c = self.world, self.world.customers
+        tries = n.copy()
+        if not w.params.dropout.after_first:  # the status is still the one before the visit
+            tries -= c.status[f, ids] == NEVER
+        sel = np.flatnonzero(~self.dropped[ids] & (tries > 0))
+        prob = self._prob(f, ids[sel]).astype(np.float64)
+        u = w.rng.random(sel.size)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g = 1 + np.floor(np.log(u) / np.log1p(-prob))  # +inf where prob is 0
+        out = g <= tries[sel]
+        left, after = sel[out], (tries[sel] - g)[out].astype(n.dtype)
+        n = n.copy()
+        n[left] -= after
+        self._leave(f, ids[left])
+        return n
+
     def served(self, visit: Visit) -> None:
         """After their purchase, some of the served leave the category for good."""
+        if visit.n is not None:  # decided per purchase in phase OCCASIONS
+            return
         w, f = self.world, visit.firm
-        c, k = w.customers, F32(w.params.dropout.satisfaction_effect)
+        c = w.customers
         ids = visit.ids[~self.dropped[visit.ids]]
         if not w.params.dropout.after_first:  # the visit's status is still the one before it
             ids = ids[c.status[f, ids] != NEVER]
+        prob = self._prob(f, ids)
+        self._leave(f, ids[w.rng.random(ids.size, dtype=F32) < prob])
+
+    def _prob(self, f: int, ids: np.ndarray) -> np.ndarray:
+        """P(drop out after a purchase at ``f``) of ``ids``: p_i exp(-k (S + T - 1)), at most 1."""
+        c, k = self.world.customers, F32(self.world.params.dropout.satisfaction_effect)
         prob = self.p[ids]
         if k:
             prob = np.minimum(prob * np.exp(-k * (c.satisfaction[f, ids] + c.trust[f, ids] - 1)),
                               F32(1))
-        gone = ids[w.rng.random(ids.size, dtype=F32) < prob]
+        return prob
+
+    def _leave(self, f: int, gone: np.ndarray) -> None:
+        """Customers ``gone`` leave the category after a purchase at ``f``."""
         self.dropped[gone] = True
-        c.need_prob[gone] = 0
+        self.world.customers.need_prob[gone] = 0
         self.now[f] += gone.size
 
     def recycled(self, ids: np.ndarray) -> None:

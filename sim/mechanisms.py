@@ -44,6 +44,8 @@ def _turnover_on(sc: Any) -> bool:
 # schedule order: within a phase, mechanisms run in this order
 REGISTRY: tuple[Entry, ...] = (
     Entry("events", "sim.events:Timeline", lambda sc: True),
+    # before the arrivals: built while every customer still has the need they arrive with
+    Entry("occasions", "sim.occasions:Occasions", lambda sc: sc.params.occasions.enabled),
     Entry("arrivals", "sim.arrivals:Arrivals", lambda sc: sc.params.arrivals.enabled),
     Entry("awareness", "sim.awareness:Awareness", lambda sc: sc.params.awareness.enabled),
     Entry("wom", "sim.wom:WordOfMouth", lambda sc: sc.params.wom.enabled),

@@ -13,7 +13,7 @@ COLUMNS = (
     "period", "firm", "customers_active", "customers_lost", "active_start", "lost_pool_start",
     "new_customers", "lost", "won_back", "won_back_price", "won_back_relationship",
     "retention_rate", "churn_rate", "winback_rate", "market_share",
-    "demand", "served", "turned_away", "failures", "quality_mean",
+    "demand", "served", "transactions", "turned_away", "failures", "quality_mean",
     "revenue", *COST_COLUMNS, "cost_total", "profit", "cumulative_profit", "cash",
     "unit_margin", "unit_service_cost", "avg_price_paid",
     "satisfaction_mean", "trust_mean",
@@ -50,7 +50,7 @@ COLUMNS = (
 CORE_COUNTS = (
     "customers_active", "customers_lost", "active_start", "lost_pool_start",
     "new_customers", "lost", "won_back", "won_back_price", "won_back_relationship",
-    "demand", "served", "turned_away", "failures",
+    "demand", "served", "transactions", "turned_away", "failures",
     "offers_price", "contacts", "contacts_accepted", "ads_reached", "members", "surveys",
     "crisis_reached",
     "active_won_price", "active_won_relationship", "lost_won_price", "lost_won_relationship",

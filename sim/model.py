@@ -145,10 +145,13 @@ class Market(mesa.Model):
         trust.update_trust(c, f, ids, x, p.trust)
         bonds.grow(c, f, ids, x, firm.service[2], p.bonds)
         experience.forget_incidents(c, f, ids, s, t, p.churn.incident_memory)
-        visit = Visit(f, pos, ids, paid, s, failed)
+        n = None  # purchases per served customer: one each unless a mechanism counts (7.27)
+        for m in self.hooks[Phase.OCCASIONS]:
+            n = m.occasions(f, ids, n)
+        visit = Visit(f, pos, ids, paid, s, failed, n)
         for m in self.hooks[Phase.SERVED]:
             m.served(visit)
-        firm.served(ids, paid)
+        firm.served(ids, visit.spend)
         turned = idx[away]
         trust.update_trust(c, f, turned, np.full(turned.size, -p.trust.rationed_penalty, F32),
                            p.trust)
@@ -158,7 +161,8 @@ class Market(mesa.Model):
         tally.served, tally.demand = int(ids.size), int(pos.size + away.size)
         tally.turned_away, tally.failures = int(away.size), int(failed.sum())
         tally.quality_mean = float(q.mean()) if q.size else float("nan")
-        tally.paid = float(paid.sum(dtype=np.float64))
+        tally.paid = float(visit.spend.sum(dtype=np.float64))
+        tally.transactions = tally.served if n is None else int(n.sum())
         return visit
 
     def _losses(self, choices: Choices, visits: list[Visit], tallies: list[Tally]) -> None:
@@ -191,7 +195,7 @@ class Market(mesa.Model):
     def _finish(self, firm: Firm, tally: Tally, total_served: int) -> None:
         """Accounting and one firm's trajectory row (counts in real customers)."""
         c, f = self.customers, firm.index
-        books = accounting.settle(firm, tally.served, tally.paid)
+        books = accounting.settle(firm, tally.transactions, tally.paid)
         firm.last = LastPeriod(served=tally.served * self.weight, unit_margin=books.unit_margin)
         status, channel = c.status[f], c.channel[f]
         active = status == ACTIVE
@@ -260,7 +264,8 @@ def core_row(t: int, firm: Firm, tally: Tally, total_served: int) -> dict[str, A
         "retention_rate": 1 - tally.churn_rate, "churn_rate": tally.churn_rate,
         "winback_rate": tally.won_back / lost0 if lost0 else float("nan"),
         "market_share": tally.served / total_served if total_served else float("nan"),
-        "demand": tally.demand, "served": tally.served, "turned_away": tally.turned_away,
+        "demand": tally.demand, "served": tally.served, "transactions": tally.transactions,
+        "turned_away": tally.turned_away,
         "failures": tally.failures, "quality_mean": tally.quality_mean,
         "lost_won_price": losses.won_price, "lost_won_relationship": losses.won_relationship,
         "tenure_lost_won_price": losses.tenure_won_price,

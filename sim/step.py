@@ -29,6 +29,7 @@ class Phase(Enum):
 
     START = "start"  # events due now, offers expire, loyalty types note who is active
     MASK = "mask"  # alternatives a customer cannot choose (unaware, closed)
+    OCCASIONS = "occasions"  # purchases per served customer (occasions; dropout ends them)
     SERVED = "served"  # after a firm served its customers: talk, complain, record value
     BEFORE_LOSSES = "before_losses"  # complaints waiting too long are given up
     LOSSES = "losses"  # per firm, losses beyond switches and lapses
@@ -104,6 +105,7 @@ class Visit:
         paid: The prices they paid.
         s: Their transaction satisfaction.
         failed: Whether their visit had a service failure.
+        n: Their purchases this period (ODD 7.27), or None: one each.
     """
 
     firm: int
@@ -112,6 +114,12 @@ class Visit:
     paid: np.ndarray
     s: np.ndarray
     failed: np.ndarray
+    n: np.ndarray | None = None
+
+    @property
+    def spend(self) -> np.ndarray:
+        """What each served customer paid this period: the price times their purchases."""
+        return self.paid if self.n is None else self.paid * self.n
 
 
 def _reasons() -> np.ndarray:
@@ -161,10 +169,11 @@ class Tally:
         lost_end: Lost pool at the end of the period.
         demand: Agents who chose the firm.
         served: Agents served.
+        transactions: Their purchases (served, unless purchase occasions are on: ODD 7.27).
         turned_away: Agents turned away for lack of capacity.
         failures: Service failures.
         quality_mean: Mean realised quality of the served (NaN if none).
-        paid: Sum of the prices the served paid.
+        paid: Sum of the prices the served paid (times their purchases).
         new_customers: Never-customers served for the first time.
         won_back: Lost customers served again.
         won_back_price: Of those, holding a price offer.
@@ -182,6 +191,7 @@ class Tally:
     failures: int = 0
     quality_mean: float = float("nan")
     paid: float = 0.0
+    transactions: int = 0
     new_customers: int = 0
     won_back: int = 0
     won_back_price: int = 0
@@ -286,6 +296,13 @@ class Mechanism:
 
     def mask(self, v: np.ndarray, idx: np.ndarray) -> None:
         """Phase MASK: set V_if to a prohibitive utility where firm f cannot be chosen."""
+
+    def occasions(self, f: int, ids: np.ndarray, n: np.ndarray | None) -> np.ndarray | None:
+        """Phase OCCASIONS: the purchases of firm ``f``'s served ``ids``, returned.
+
+        ``n`` is what the mechanisms before this one said (None: one purchase each).
+        """
+        return n
 
     def served(self, visit: Visit) -> None:
         """Phase SERVED, once per firm."""

@@ -21,7 +21,7 @@ STATE = {"constants", "config", "scale", "step", "customers", "network", "talk",
          "prices", "sampling", "trust"}
 MECHANISMS = {"choice", "experience", "bonds", "churn", "accounting", "awareness", "wom",
               "referrals", "complaints", "contagion", "loyalty_types", "turnover", "cohorts",
-              "events", "arrivals", "dropout", "purchases", "contacts", "staff"}
+              "events", "arrivals", "dropout", "purchases", "contacts", "staff", "occasions"}
 MODEL = {"model", "firm", "metrics", "mechanisms"}
 API = {"api", "output", "plots", "palette", "__init__"}
 TOP = {"experiments", "dashboard", "validation", "data"}
@@ -100,7 +100,8 @@ def test_each_mechanism_declares_itself(entry):
     cls = entry.load()
     assert issubclass(cls, Mechanism) and cls.key == entry.key
     assert set(cls.counts) <= set(cls.columns) and set(cls.defaults) == set(cls.columns)
-    hooks = {Phase.START: "start", Phase.MASK: "mask", Phase.SERVED: "served",
+    hooks = {Phase.START: "start", Phase.MASK: "mask", Phase.OCCASIONS: "occasions",
+             Phase.SERVED: "served",
              Phase.BEFORE_LOSSES: "before_losses", Phase.LOSSES: "losses",
              Phase.AFTER_LOSSES: "after_losses", Phase.REMOVED: "removed",
              Phase.RECYCLED: "recycled", Phase.ROW: "row", Phase.END: "end"}

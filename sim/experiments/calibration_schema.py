@@ -80,7 +80,8 @@ class TargetCurve(Strict):
     column: str = Field(min_length=1, description="column of the observed CSV")
     metric: str = Field("repeat_transactions", description=(
         "a numeric column of trajectories.csv or a derived one (repeat_transactions = "
-        "served - new_customers)"))
+        "transactions - new_customers; transactions = served unless params.occasions counts "
+        "several purchases a period)"))
     transform: Literal["none", "cumulative_sum", "cumulative_product"] = Field(
         "none", description="compare the running sum (e.g. cumulative repeat transactions) "
                             "or product of the simulated metric")
@@ -100,7 +101,7 @@ class TargetCurve(Strict):
         return self.name or self.column
 
 
-DERIVED_METRICS = {"repeat_transactions": ("served", "new_customers")}
+DERIVED_METRICS = {"repeat_transactions": ("transactions", "new_customers")}
 """Simulated metrics computed from two trajectory columns (the first minus the second)."""
 
 

@@ -35,15 +35,16 @@ DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "retail_c
 OBSERVED_TARGETS = {
     "repeat_transactions": ("repeat_transactions", "none"),
     "repeat_transactions_cumulative": ("repeat_transactions", "cumulative_sum"),
-    "transactions": ("served", "none"),
+    "transactions": ("transactions", "none"),
     "customers_active": ("served", "none"),
     "new_customers": ("new_customers", "none"),
     "customers_acquired": ("new_customers", "cumulative_sum"),
     "revenue": ("revenue", "none"),
     "revenue_cumulative": ("revenue", "cumulative_sum"),
 }
-"""Observed column -> (simulated metric, transform). A customer buys at most once a period
-in the simulator, so customers active in a period are its purchases."""
+"""Observed column -> (simulated metric, transform). Customers active in a period are those
+served; their transactions are as many (one purchase each a period), or with purchase
+occasions on (``params.occasions``, ODD 7.27) their occasions."""
 
 CUMULATIVE = {"repeat_transactions": "repeat_transactions_cumulative",
               "new_customers": "customers_acquired", "revenue": "revenue_cumulative"}

@@ -1,7 +1,9 @@
 """Calibration targets: the simulated curve of a target, and the objective over targets.
 
 A target compares an observed column with a simulated metric of one firm: a column of
-trajectories.csv or a derived one (``repeat_transactions`` = served - new_customers),
+trajectories.csv or a derived one (``repeat_transactions`` = transactions - new_customers:
+purchases beyond the first-ever ones; transactions are the served unless purchase occasions
+are on, ODD 7.27),
 optionally as its running sum or product. The objective is the weighted sum of each
 target's RMSE over the calibration window, each divided by its scale (the mean absolute
 observed value in the window, or 1).

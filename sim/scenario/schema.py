@@ -25,6 +25,7 @@ from ..dropout import DropoutParams
 from ..experience import ExperienceParams
 from ..loyalty_types import LoyaltyTypeParams
 from ..network import NetworkParams
+from ..occasions import OccasionParams
 from ..purchases import BrandParams, parse_window
 from ..referrals import ReferralParams
 from ..staff import FirmStaff, StaffParams
@@ -214,6 +215,7 @@ class Params(Strict):
     contagion: ContagionParams = ContagionParams()
     referrals: ReferralParams = ReferralParams()
     dropout: DropoutParams = DropoutParams()
+    occasions: OccasionParams = OccasionParams()
     arrivals: ArrivalParams = ArrivalParams()
     brands: BrandParams = BrandParams()
     complaints: ComplaintParams = ComplaintParams()
@@ -274,12 +276,30 @@ class Scenario(Strict):
                 raise ValueError(f"market.initial.{fid}: active + lost must be at most 1")
         check_events(self)
         check_strategies(self)
+        check_occasions(self)
         for k, text in enumerate(self.params.brands.windows or ()):
             try:
                 parse_window(text, self.period, self.horizon)
             except ValueError as e:
                 raise ValueError(f"params.brands.windows[{k}]: {e}") from None
         return self
+
+
+def check_occasions(scenario: Any) -> None:
+    """Purchase occasions (ODD 7.27) need a finite purchase rate: every need_prob below 1.
+
+    Raises:
+        LocatedError: At the first segment whose need_prob is 1.
+    """
+    if not scenario.params.occasions.enabled:
+        return
+    for k, seg in enumerate(scenario.market.segments):
+        if seg.need_prob >= 1.0:
+            raise LocatedError(("market", "segments", k, "need_prob"),
+                               f"segment {seg.name!r}: need_prob 1 has no finite purchase "
+                               "rate, and params.occasions counts the occasions of a Poisson "
+                               "process with need_prob = 1 - exp(-rate); allowed: below 1 "
+                               "(e.g. 0.99, a rate of 4.6 a period)")
 
 
 def check_staff(firm: Any, i: int) -> None:
