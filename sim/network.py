@@ -81,16 +81,34 @@ class Network:
         Returns:
             (sender position repeated per contact, receiver ids).
         """
+        pos, m, slot = self._slots(senders, wanted, rng)
+        return np.repeat(pos, m), self.indices[slot]
+
+    def receivers(self, senders: np.ndarray, wanted: np.ndarray,
+                  rng: np.random.Generator) -> np.ndarray:
+        """The receiver ids of ``sample`` alone (the same draws, without the positions)."""
+        return self.indices[self._slots(senders, wanted, rng)[2]]
+
+    def _slots(self, senders: np.ndarray, wanted: np.ndarray,
+               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Positions of the senders who tell someone, how many each tells, the ties' slots.
+
+        Sender k's contacts are the slots indptr_k + (first_k + j) mod deg_k, j < m_k: with
+        the output's j-th entry at ``offset_k + j``, (first_k + j) is the entry's number less
+        offset_k - first_k (one repeat instead of a repeated zero start and a repeated first).
+        """
         deg = self.deg[senders]
         m = np.minimum(wanted, deg)
         keep = m > 0
         senders, deg, m = senders[keep], deg[keep], m[keep]
         pos = np.flatnonzero(keep)
         first = (rng.random(senders.size) * deg).astype(np.int64)
-        step = expand(np.zeros(m.size, np.int64), m)
-        rep_first, rep_deg = np.repeat(first, m), np.repeat(deg, m)
-        slot = np.repeat(self.indptr[senders], m) + (rep_first + step) % rep_deg
-        return np.repeat(pos, m), self.indices[slot]
+        ends = np.cumsum(m)
+        slot = np.arange(int(ends[-1]) if ends.size else 0, dtype=np.int64)
+        slot -= np.repeat(ends - m - first, m)
+        slot %= np.repeat(deg, m)
+        slot += np.repeat(self.indptr[senders], m)
+        return pos, m, slot
 
 
 def expand(start: np.ndarray, count: np.ndarray) -> np.ndarray:

@@ -63,7 +63,7 @@ class Talk:
         if senders.size == 0:
             return
         wanted = rng.poisson(mean_audience, senders.size)
-        _, receivers = self.network.sample(senders, wanted, rng)
+        receivers = self.network.receivers(senders, wanted, rng)
         deliver(c, f, receivers, sign, p)
         (self.positive if sign > 0 else self.negative)[f] += receivers.size
 
@@ -95,8 +95,17 @@ def count_each(ids: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     bin) is faster than sorting (some 20 ns per id) once ``ids`` is more than about an eighth
     of n: at 1e6 customers and 200,000 messages, 2 ms instead of 12.
     """
-    if ids.size * 8 < n:
+    if ids.size == 0:
         return np.unique(ids, return_counts=True)
+    if ids.size * 8 < n:
+        # a stable sort: neighbours of ascending senders come in nearly sorted runs, which
+        # it sorts faster than np.unique's quicksort
+        x = np.sort(ids, kind="stable")
+        first = np.empty(x.size, bool)
+        first[0] = True
+        np.not_equal(x[1:], x[:-1], out=first[1:])
+        start = np.flatnonzero(first)
+        return x[start], np.diff(start, append=x.size)
     counts = np.bincount(ids, minlength=n)
     who = np.flatnonzero(counts)
     return who, counts[who]
