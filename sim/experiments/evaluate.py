@@ -9,120 +9,20 @@ LocalCluster or a scheduler), which return only the columns the targets need.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .engines import DaskEngine, LocalEngine, OnOutcome, _ignore_interrupts, _terminate
-from .interrupts import critical
+from .engines import DaskEngine, OnOutcome
+from .pooled import PooledLocalEngine, one_blas_thread
 from .seeds import run_seed
 from .worker import RunOutcome, RunTask, execute_run
 
 
 class CalibrationFailed(RuntimeError):
     """Every run of a candidate failed (the message carries the first error)."""
-
-
-def one_blas_thread() -> AbstractContextManager[Any]:
-    """Numpy's BLAS limited to one thread (threadpoolctl, if installed) while in the block.
-
-    Each worker of a calibration is one process per core; a BLAS with a thread per core in
-    each of them oversubscribes the cores (measured: 2 workers 0.64x as fast as 1 on an idle
-    2-core machine, 1.58x with one BLAS thread each).
-    """
-    try:
-        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
-    except ImportError:  # pragma: no cover - not a declared dependency: threads left as they are
-        return nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
-
-
-def _init_worker() -> None:
-    """Pool worker initializer: ignore Ctrl-C, one BLAS thread for the process's life."""
-    _ignore_interrupts()
-    one_blas_thread()
-
-
-class PooledLocalEngine(LocalEngine):
-    """The local engine for a calibration: this process and a kept pool share the runs.
-
-    A calibration runs many small batches of short runs; starting a pool for each would
-    cost more than the runs of a small batch. So one pool of ``workers - 1`` processes is
-    kept for the whole calibration, and this process runs tasks too while the pool's
-    workers run theirs: it starts at once, while the pool's processes are still starting
-    (a second or two, a large share of a short calibration), and it would otherwise only
-    wait. A pool broken by a dying worker is replaced, and the runs it lost are retried
-    by the ordinary local engine.
-    """
-
-    def __enter__(self) -> PooledLocalEngine:
-        """One BLAS thread here; the pool starts with the first batch."""
-        self._pool: ProcessPoolExecutor | None = None
-        self._blas = one_blas_thread()
-        self._blas.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        """Stop the pool; BLAS threads as before."""
-        pool = getattr(self, "_pool", None)
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-        self._blas.__exit__(None, None, None)
-
-    def run(self, tasks: Iterable[RunTask], on_outcome: OnOutcome) -> None:
-        """Run every task, here and on the kept pool; call ``on_outcome`` as each finishes."""
-        pool = getattr(self, "_pool", None)
-        if pool is None:
-            pool = ProcessPoolExecutor(max(self.workers - 1, 1), mp_context=self.context,
-                                       initializer=_init_worker)
-            self._pool = pool
-        self._suspects = set()
-        try:
-            lost = self._share(pool, deque(tasks), on_outcome)
-        except BaseException:
-            _terminate(pool)
-            self._pool = None
-            raise
-        if lost:
-            pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-            LocalEngine.run(self, lost, on_outcome)
-
-    def _share(self, pool: ProcessPoolExecutor, pending: deque[RunTask],
-               on_outcome: OnOutcome) -> list[RunTask]:
-        """Keep each pool worker busy and run the next task here meanwhile.
-
-        Returns:
-            The tasks a broken pool lost (to retry).
-        """
-        inflight: dict[Future[RunOutcome], RunTask] = {}
-        slots = max(self.workers - 1, 1)
-        while pending or inflight:
-            try:
-                while pending and len(inflight) < slots:
-                    with critical():  # may start a worker process: not to be cut short
-                        fut = pool.submit(execute_run, pending[0])
-                        inflight[fut] = pending.popleft()
-            except BrokenProcessPool:
-                return self._salvage(inflight, on_outcome) + list(pending)
-            if pending and self.workers > 1:
-                task = pending.popleft()
-                on_outcome(task, execute_run(task))
-            else:
-                wait(inflight, return_when=FIRST_COMPLETED)
-            done = [f for f in inflight if f.done()]
-            if any(isinstance(f.exception(), BrokenProcessPool) for f in done):
-                return self._salvage(inflight, on_outcome) + list(pending)
-            for fut in done:
-                on_outcome(inflight.pop(fut), fut.result())
-        return []
 
 
 class InProcess:
