@@ -4,8 +4,9 @@
 segments (some with unequal visit rates, ``need_shape``), a real ``population`` simulated by
 200 to 1,500 agents (more or fewer agents than customers), horizons of 3 to 25 periods of a
 drawn unit, every optional mechanism on or off (referrals, dropout, staggered arrivals,
-brand-performance windows and multi-level contacts among them), an event timeline and each
-firm's strategies (a crisis response comes with a scandal or service failure to answer).
+brand-performance windows, multi-level contacts and purchase occasions among them), an event
+timeline and each firm's strategies (a crisis response comes with a scandal or service
+failure to answer).
 ``validated()`` checks a drawn dict against the schema (``Scenario.model_validate``);
 ``as_yaml()`` gives the text a developer can save and run with ``python run.py run that.yaml``
 (the dict carries its seed).
@@ -360,6 +361,11 @@ def _arrivals(draw, ctx) -> dict:
     return out
 
 
+def _occasions(draw, ctx) -> dict:
+    """Purchase occasions (ODD 7.27): on only if every segment's need_prob is below 1."""
+    return {"enabled": draw(st.booleans()) and max(ctx["need_probs"]) < 1.0}
+
+
 def _brands(draw, ctx) -> dict:
     """Analysis windows in the scenario's unit (1 to the horizon), or its default ones."""
     out = {"enabled": draw(st.booleans())}
@@ -389,7 +395,7 @@ def _contacts(draw, ctx) -> dict:
 # BUILDERS and its type to NEEDS (or to STRATEGY_TYPES if it needs no mechanism); then add its
 # specific checks to tests/test_properties.py (check_newer_mechanisms).
 MECHANISMS = {"referrals": _referrals, "dropout": _dropout, "arrivals": _arrivals,
-              "brands": _brands, "contacts": _contacts}
+              "brands": _brands, "contacts": _contacts, "occasions": _occasions}
 NEEDS = {"referral_reward": "referrals", "multi_level_contacts": "contacts"}
 
 
@@ -477,7 +483,8 @@ def scenarios(draw, max_events: int = 4, min_agents: int = 200, max_agents: int 
     price_norm = draw(num(20.0, 500.0, 1))
     period = draw(st.none() | st.sampled_from(PERIODS))  # none: the default, week
     ctx = {"horizon": horizon, "population": population or agents, "price_norm": price_norm,
-           "segments": [s["name"] for s in segments], "period": period or "week"}
+           "segments": [s["name"] for s in segments], "period": period or "week",
+           "need_probs": [s["need_prob"] for s in segments]}
     market = {"customers": agents, "price_norm": price_norm, "segments": segments,
               "initial": _initial(draw, ids)}
     if population is not None:

@@ -4,15 +4,17 @@ Each test draws random scenarios (tests/scenarios_strategy.py: 1 to 4 firms, 1 t
 with equal or unequal visit rates, 200 to 1,500 agents for a population that may be larger or
 smaller, horizons of 3 to 25 periods of any unit, word of mouth, awareness, contagion,
 complaints, loyalty types, cohorts, turnover, referrals, dropout, staggered arrivals, purchase
-windows and contact levels on or off, events with crises to answer, and every strategy type)
-and checks, period by period:
+windows, contact levels and purchase occasions on or off, events with crises to answer, and
+every strategy type) and checks, period by period:
 
 * customers are conserved: each agent is never, active or lost at each firm (never + active +
   lost = N agents, out-of-market agents being "never"), the trajectory's stocks are the status
   counts times the weight, and active stocks follow their flows;
 * accounting: revenue equals the prices paid, counted where customers pay (a spy on
-  ``experience.experience``), profit = revenue - the cost_* columns, and each firm's cash
-  changes by its profit;
+  ``experience.experience``; with purchase occasions each price times the customer's
+  purchases, a spy on the ``Visit``), transactions = the served or their purchases, variable
+  cost per purchase, profit = revenue - the cost_* columns, and each firm's cash changes by
+  its profit;
 * every rate and mean is in [0, 1], no column is ever inf, and NaN appears only where
   ALLOWED_NAN says and exactly when its denominator is empty;
 * the newer mechanisms keep their own books (``check_newer_mechanisms``, on the conservation
@@ -48,6 +50,7 @@ from hypothesis import strategies as st
 from scenarios_strategy import as_yaml, scenarios, validated
 
 from sim import experience
+from sim import model as model_module
 from sim.accounting import COST_COLUMNS
 from sim.api import run
 from sim.constants import ACTIVE, LOST, REASONS
@@ -120,6 +123,8 @@ class Recorded:
         status: Per period, an (F, 3) array of agent counts never / active / lost.
         cash: Per period, each firm's cash before and after the step.
         paid: (period, firm) -> [sum of prices paid, agents served], from the spy.
+        bought: (period, firm) -> [sum of price x purchases, purchases], from a spy on the
+            ``Visit`` (the purchases its ``n`` says, or one per served agent).
         served: Per period, the agents served there (any firm), from the spy.
         dropped: Per period start, and after the last, who had dropped out (dropout on).
         out: Per period start, who was out of the market (turnover on).
@@ -128,6 +133,7 @@ class Recorded:
     def __init__(self, data: dict, seed: int | None = None):
         scenario = validated(data)
         self.paid = defaultdict(lambda: [0.0, 0])
+        self.bought = defaultdict(lambda: [0.0, 0])
         self.status, self.cash = [], []
         self.served: list[list[np.ndarray]] = []
         self.dropped: list[np.ndarray] = []
@@ -141,8 +147,19 @@ class Recorded:
             self.served[-1].append(np.array(ids))
             return real(c, f, service, ids, paid, *args, **kwargs)
 
+        real_visit = model_module.Visit
+
+        def visit_spy(f, pos, ids, paid, s, failed, n=None):
+            k = np.ones(ids.size, np.int64) if n is None else n
+            assert (k >= 1).all(), "a served customer with no purchase"
+            rec = self.bought[(self.model.t, f)]
+            rec[0] += float(np.sum(paid * k, dtype=np.float64))
+            rec[1] += int(k.sum())
+            return real_visit(f, pos, ids, paid, s, failed, n)
+
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(experience, "experience", spy)
+            mp.setattr(model_module, "Visit", visit_spy)
             self.model = Market(scenario, seed=seed)
             c = self.model.customers
             dropout, turnover = self.model.mechanism("dropout"), self.model.mechanism("turnover")
@@ -382,9 +399,18 @@ def test_profit_is_revenue_minus_costs_from_independent_sums(data):
             r = rec.row(t, f)
             where = f"period {t}, firm {fid}"
             paid, agents = rec.paid.get((t, f), (0.0, 0))
+            spent, purchases = rec.bought.get((t, f), (0.0, 0))
             assert r.served == agents * w, f"{where}: served != agents served by the spy"
-            assert r.revenue == pytest.approx(paid * w, rel=1e-9, abs=1e-9), \
-                f"{where}: revenue != prices paid by the served"
+            assert r.transactions == purchases * w, f"{where}: transactions != purchases"
+            if not m.spec.params.occasions.enabled:
+                assert purchases == agents and spent == pytest.approx(paid, rel=1e-12), where
+            assert r.revenue == pytest.approx(spent * w, rel=1e-9, abs=1e-9), \
+                f"{where}: revenue != prices paid by the served, times their purchases"
+            variable = m.firms[f].cfg.costs.variable
+            if not any(e.type in ("set", "scale") and e.target == f"firms.{fid}.costs.variable"
+                       for e in m.spec.events):
+                assert r.cost_variable == pytest.approx(r.transactions * variable, rel=1e-9,
+                                                        abs=1e-9), f"{where}: variable cost"
             costs = sum(r[c] for c in COST_COLUMNS)
             assert all(r[c] >= 0 for c in COST_COLUMNS), f"{where}: a negative cost"
             assert r.cost_total == pytest.approx(costs, rel=1e-12, abs=1e-9), where
