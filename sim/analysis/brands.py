@@ -65,6 +65,16 @@ def as_weights(weights: ArrayLike | None, n_customers: int) -> np.ndarray:
     return w
 
 
+def _dot(x: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """``x @ v`` with ``x`` (counts or indicators) as floats first.
+
+    Numpy's matmul of a bool or small-integer array with a float one takes a slow mixed-type
+    loop (about 11 ms for 23,570 customers against 0.03 ms as floats); sums of whole numbers
+    are exact either way.
+    """
+    return x.astype(np.float64) @ v
+
+
 def _ratio(num: ArrayLike, den: ArrayLike) -> np.ndarray:
     """``num / den``, NaN where ``den`` is 0."""
     num_a = np.asarray(num, dtype=float)
@@ -83,8 +93,8 @@ def category_measures(counts: ArrayLike, weights: ArrayLike | None = None,
     c = as_counts(counts)
     v = as_weights(weights, c.shape[1])
     n = c.sum(axis=0)
-    buyers = v @ (n > 0)
-    return float(_ratio(buyers, v.sum())), float(_ratio(v @ n, buyers))
+    buyers = _dot(n > 0, v)
+    return float(_ratio(buyers, v.sum())), float(_ratio(_dot(n, v), buyers))
 
 
 def repeat_rates(counts: ArrayLike, next_counts: ArrayLike,
@@ -106,7 +116,7 @@ def repeat_rates(counts: ArrayLike, next_counts: ArrayLike,
         raise ValueError(f"next_counts has shape {c_next.shape}, counts {c.shape}")
     v = as_weights(weights, c.shape[1])
     bought = c > 0
-    return _ratio((bought & (c_next > 0)) @ v, bought @ v)
+    return _ratio(_dot(bought & (c_next > 0), v), _dot(bought, v))
 
 
 def brand_table(counts: ArrayLike, weights: ArrayLike | None = None,
@@ -128,18 +138,18 @@ def brand_table(counts: ArrayLike, weights: ArrayLike | None = None,
     v = as_weights(weights, c.shape[1])
     n = c.sum(axis=0)
     bought = c > 0
-    buyers = bought @ v
-    purchases = c @ v
+    buyers = _dot(bought, v)
+    purchases = _dot(c, v)
     b, w = category_measures(c, v)
     repeat = (np.full(c.shape[0], np.nan) if next_counts is None
               else repeat_rates(c, next_counts, v))
     return pd.DataFrame({
         "firm": list(range(c.shape[0])) if firms is None else list(firms),
-        "market_share": _ratio(purchases, v @ n),
+        "market_share": _ratio(purchases, _dot(n, v)),
         "penetration": _ratio(buyers, v.sum()),
         "purchase_frequency": _ratio(purchases, buyers),
-        "scr": _ratio(purchases, bought @ (v * n)),
-        "sole_buyer_share": _ratio((bought & (c == n)) @ v, buyers),
+        "scr": _ratio(purchases, _dot(bought, v * n)),
+        "sole_buyer_share": _ratio(_dot(bought & (c == n), v), buyers),
         "repeat_rate": repeat,
         "cat_penetration": b,
         "cat_purchase_frequency": w,
