@@ -66,13 +66,14 @@ def as_weights(weights: ArrayLike | None, n_customers: int) -> np.ndarray:
 
 
 def _dot(x: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """``x @ v`` with ``x`` (counts or indicators) as floats first.
+    """``x @ v`` for counts or indicators ``x``, summed along the customers without a matmul.
 
     Numpy's matmul of a bool or small-integer array with a float one takes a slow mixed-type
-    loop (about 11 ms for 23,570 customers against 0.03 ms as floats); sums of whole numbers
-    are exact either way.
+    loop (about 11 ms for 23,570 customers), and a float matmul goes to a BLAS whose threads
+    may wait for busy cores (9 ms per sum measured on a loaded machine); a product and a sum
+    take about 0.1 ms. Sums of whole numbers (no weights) are exact in any order.
     """
-    return x.astype(np.float64) @ v
+    return np.multiply(x, v, dtype=np.float64).sum(axis=-1)
 
 
 def _ratio(num: ArrayLike, den: ArrayLike) -> np.ndarray:
