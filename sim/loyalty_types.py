@@ -73,8 +73,10 @@ class LoyaltyTypes(Mechanism):
         self.visit_share = np.zeros(shape, np.float16)
         self.kind = np.full(shape, NONE, np.int8)
         self.was_active = np.zeros(shape, bool)
-        self._att: np.ndarray | None = None
+        self._att: np.ndarray | None = None  # this period's attitudes (in ``_buffer``)
         self._attitude_t = -1
+        self._buffer = np.empty(shape, F32)  # reused every period: no fresh (F, N) array
+        self._best = np.empty(c.n, F32)
         for f in range(c.n_firms):
             self.visit_share[f] = c.status[f] == ACTIVE
         self._classify_all()
@@ -110,41 +112,63 @@ class LoyaltyTypes(Mechanism):
 
     def row(self, f: int, tally: Tally, books: Books) -> dict[str, float]:
         """This period's ``loyal_*`` and ``lost_loyal_*`` counts for firm ``f``."""
-        c, t = self.world.customers, self.world.t
-        lost_now = (c.status[f] == LOST) & (c.lost_since[f] == t) & self.was_active[f]
-        lost = _count_types(self.kind[f], lost_now)
-        self._classify(f)
-        have = _count_types(self.kind[f], c.status[f] == ACTIVE)
+        c = self.world.customers
+        lost = self._lost_types(f)
+        low_att, low_rep = self._classify(f)
+        have = _count_types(low_att, low_rep, c.status[f] == ACTIVE)
         out = {f"loyal_{k}": float(n) for k, n in zip(TYPES, have)}
         out.update({f"lost_loyal_{k}": float(n) for k, n in zip(TYPES, lost)})
         return out
+
+    def _lost_types(self, f: int) -> np.ndarray:
+        """Types (as at the start of the period) of firm ``f``'s customers lost in it.
+
+        The few lost this period are found among those with ``lost_since == t``: one pass,
+        then their types counted, instead of masks over every customer for each type.
+        """
+        c = self.world.customers
+        ids = np.flatnonzero(c.lost_since[f] == self.world.t)
+        ids = ids[(c.status[f][ids] == LOST) & self.was_active[f][ids]]
+        return np.bincount(self.kind[f][ids], minlength=len(TYPES))
 
     def _classify_all(self) -> None:
         for f in range(self.world.customers.n_firms):
             self._classify(f)
 
-    def _classify(self, f: int) -> None:
-        """Recompute firm ``f``'s column of types from attitudes and visit shares."""
+    def _classify(self, f: int) -> tuple[np.ndarray, np.ndarray]:
+        """Recompute firm ``f``'s column of types from attitudes and visit shares.
+
+        Returns:
+            (low relative attitude, low repeat patronage), per customer.
+        """
         p = self.world.params.loyalty_types
         att = self._attitudes()
-        best = np.full(att.shape[1], F32(p.reference_attitude), F32)
-        for g, firm in enumerate(self.world.firms):
-            if g != f and getattr(firm, "available", True):
-                np.maximum(best, att[g], out=best)
+        best = self._best
+        others = [att[g] for g, firm in enumerate(self.world.firms)
+                  if g != f and getattr(firm, "available", True)]
+        if others:  # max(a_0, a_g, ...): the max is exact, so in any order
+            np.maximum(others[0], F32(p.reference_attitude), out=best)
+            for other in others[1:]:
+                np.maximum(best, other, out=best)
+        else:
+            best.fill(F32(p.reference_attitude))
         np.subtract(att[f], best, out=best)
         low_att = best < F32(p.attitude_threshold)
         # visit shares are >= 0, so float16 order is the order of their bit patterns
         low_rep = self.visit_share[f].view(np.uint16) < _bits(p.patronage_threshold)
         kind = self.kind[f]
-        np.add(low_att, low_rep, out=kind, dtype=np.int8)
-        kind += low_rep  # true 0, spurious 1 (low attitude), latent 2, none 3
+        # true 0, spurious 1 (low attitude), latent 2, none 3: low_att + 2 low_rep, on the
+        # booleans' int8 views (a bool-to-int8 add casts, several times slower)
+        np.left_shift(low_rep.view(np.int8), 1, out=kind)
+        kind |= low_att.view(np.int8)
+        return low_att, low_rep
 
     def _attitudes(self) -> np.ndarray:
         """a_if for every firm and customer, computed once per period."""
         t = self.world.t
         if self._attitude_t != t or self._att is None:
             c = self.world.customers
-            att = c.satisfaction + c.trust
+            att = np.add(c.satisfaction, c.trust, out=self._buffer)
             att += c.affective
             att += c.expectation
             att *= F32(1 / 4)
@@ -157,6 +181,18 @@ def _bits(x: float) -> np.ndarray:
     return np.array(x, np.float16).view(np.uint16)
 
 
-def _count_types(kind: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Number of customers of each type among ``mask``."""
-    return np.array([np.count_nonzero(mask & (kind == k)) for k in range(len(TYPES))])
+def _count_types(low_att: np.ndarray, low_rep: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Number of customers of each type among ``mask``, from the two halves of the type.
+
+    With a = |mask|, b = |mask & low att|, r = |mask & low rep|, d = |mask & both|: true
+    a - b - r + d, spurious b - d, latent r - d, none d (three ands instead of a compare and
+    an and per type).
+    """
+    a = np.count_nonzero(mask)
+    both = mask & low_att
+    b = np.count_nonzero(both)
+    both &= low_rep
+    d = np.count_nonzero(both)
+    np.logical_and(mask, low_rep, out=both)
+    r = np.count_nonzero(both)
+    return np.array([a - b - r + d, b - d, r - d, d])
