@@ -73,8 +73,9 @@ def admit(c: Customers, f: int, ids: np.ndarray, t: int, tally: Tally) -> None:
     status = status_f[ids]
     new, back = ids[status == NEVER], ids[status == LOST]
     offer = np.where(c.offer_end[f][back] > t, offer_f[back], OFFER_NONE)
-    channel = np.select([offer == OFFER_PRICE, offer == OFFER_RELATIONSHIP],
-                        [CH_PRICE, CH_RELATIONSHIP], CH_RETURNED).astype(np.int8)
+    channel = np.full(back.size, CH_RETURNED, np.int8)  # np.select's result, cheaper
+    channel[offer == OFFER_PRICE] = CH_PRICE
+    channel[offer == OFFER_RELATIONSHIP] = CH_RELATIONSHIP
     channel_f[new] = CH_NEW
     channel_f[back] = channel
     offer_f[back] = OFFER_NONE  # an offer is used up by the return it brought

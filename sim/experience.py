@@ -69,7 +69,7 @@ def experience(c: Customers, f: int, service: np.ndarray, ids: np.ndarray, paid:
     q[failed] -= F32(p.failure_severity)
     np.clip(q, 0, 1, out=q)
     if failed.any():
-        record_failures(c, f, service, ids[failed], np.stack([x[failed] for x in w]), rng, t)
+        record_failures(c, f, service, ids[failed], [x[failed] for x in w], rng, t)
     e_row, sat_row = c.expectation[f], c.satisfaction[f]
     e = e_row[ids]
     d = q - (e + F32(p.price_expectation) * (paid * F32(1 / price_norm) - 1))
@@ -86,11 +86,18 @@ def experience(c: Customers, f: int, service: np.ndarray, ids: np.ndarray, paid:
     return q, s, failed
 
 
-def record_failures(c: Customers, f: int, service: np.ndarray, ids: np.ndarray, w: np.ndarray,
-                    rng: np.random.Generator, t: int) -> None:
-    """Remember which dimension failed for each customer in ``ids`` (the churn reason)."""
-    gap = w * (1 - service.astype(F32))[:, None]
-    on_value = rng.random(ids.size, dtype=F32) * gap.sum(axis=0) < gap[0]
+def record_failures(c: Customers, f: int, service: np.ndarray, ids: np.ndarray,
+                    w: list[np.ndarray], rng: np.random.Generator, t: int) -> None:
+    """Remember which dimension failed for each customer in ``ids`` (the churn reason).
+
+    ``w`` holds the customers' weights, one array per dimension.
+    """
+    shortfall = 1 - service.astype(F32)
+    gap = [wd * shortfall[d] for d, wd in enumerate(w)]
+    total = gap[0] + gap[1]  # summed in the order of gap.sum(axis=0) on the stacked rows
+    for g in gap[2:]:
+        total += g
+    on_value = rng.random(ids.size, dtype=F32) * total < gap[0]
     c.incident[f][ids] = np.where(on_value, INC_CORE, INC_ENCOUNTER)
     c.incident_t[f][ids] = t
 

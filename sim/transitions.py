@@ -30,6 +30,8 @@ PRICE, COMPETITION = REASONS.index("price"), REASONS.index("competition")
 def reasons(c: Customers, f: int, ids: np.ndarray, price_led: np.ndarray, t: int,
             memory: int) -> np.ndarray:
     """Keaveney reason index for each lost customer."""
+    if ids.size == 0:  # most calls at small sizes: skip the gathers
+        return np.zeros(0, np.int64)
     inc = c.incident[f][ids]  # (N,) rows: faster to gather from than (f, ids)
     recent = (inc != INC_NONE) & (t - c.incident_t[f][ids] <= memory)
     fallback = np.where(price_led, PRICE, COMPETITION)
