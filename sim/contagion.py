@@ -100,16 +100,26 @@ class Contagion(Mechanism):
             if tally.active_start:
                 rate = (tally.losses.total - self.lost_now[f]) / tally.active_start
                 self.base_hazard[f] += SMOOTH * (rate - self.base_hazard[f])
-        self._decay_and_push()
+        self._decay_and_push([tally.losses.ids for tally in tallies])
 
-    def _decay_and_push(self) -> None:
-        """Exposures decay; this period's defections reach their neighbours."""
+    def _decay_and_push(self, lost: list[np.ndarray] | None = None) -> None:
+        """Exposures decay; this period's defections (among ``lost`` per firm) reach neighbours.
+
+        A defection of the period is a customer lost now (``lost_since == t``) and still lost.
+        Each was lost through ``transitions.lose``, so is among the period's ``Losses.ids``
+        (``lost``), except at t = 0: the initially lost customers have ``lost_since`` 0 (a
+        pass over every customer then, and when ``lost`` is not given).
+        """
         w = self.world
         c, t = w.customers, w.t
         assert w.network is not None
         c.exposure *= F32(0.5 ** (1.0 / w.params.contagion.half_life))
         for f in range(c.n_firms):
-            new = np.flatnonzero((c.lost_since[f] == t) & (c.status[f] == LOST))
+            if lost is None or t == 0:
+                new = np.flatnonzero((c.lost_since[f] == t) & (c.status[f] == LOST))
+            else:
+                new = lost[f]  # each once: only active customers are lost (in any order)
+                new = new[(c.lost_since[f][new] == t) & (c.status[f][new] == LOST)]
             if new.size:
                 who, n = count_each(w.network.neighbours_of(new), c.n)
                 exposure = c.exposure[f]

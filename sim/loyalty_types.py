@@ -113,22 +113,23 @@ class LoyaltyTypes(Mechanism):
     def row(self, f: int, tally: Tally, books: Books) -> dict[str, float]:
         """This period's ``loyal_*`` and ``lost_loyal_*`` counts for firm ``f``."""
         c = self.world.customers
-        lost = self._lost_types(f)
+        lost = self._lost_types(f, tally.losses.ids)
         low_att, low_rep = self._classify(f)
         have = _count_types(low_att, low_rep, c.status[f] == ACTIVE)
         out = {f"loyal_{k}": float(n) for k, n in zip(TYPES, have)}
         out.update({f"lost_loyal_{k}": float(n) for k, n in zip(TYPES, lost)})
         return out
 
-    def _lost_types(self, f: int) -> np.ndarray:
+    def _lost_types(self, f: int, lost: np.ndarray) -> np.ndarray:
         """Types (as at the start of the period) of firm ``f``'s customers lost in it.
 
-        The few lost this period are found among those with ``lost_since == t``: one pass,
-        then their types counted, instead of masks over every customer for each type.
+        Those lost this period (``lost``, as the period's ``Losses`` recorded them) who are
+        still lost, lost now and were active at its start: their types counted, instead of
+        masks over every customer for each type.
         """
-        c = self.world.customers
-        ids = np.flatnonzero(c.lost_since[f] == self.world.t)
-        ids = ids[(c.status[f][ids] == LOST) & self.was_active[f][ids]]
+        c, t = self.world.customers, self.world.t
+        ids = lost[(c.status[f][lost] == LOST) & (c.lost_since[f][lost] == t)
+                   & self.was_active[f][lost]]
         return np.bincount(self.kind[f][ids], minlength=len(TYPES))
 
     def _classify_all(self) -> None:

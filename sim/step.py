@@ -126,6 +126,10 @@ def _reasons() -> np.ndarray:
     return np.zeros(len(REASONS), np.int64)
 
 
+def _no_ids() -> np.ndarray:
+    return np.zeros(0, np.int64)
+
+
 @dataclass
 class Losses:
     """Customers lost to one firm: by Keaveney reason and by the channel that won them back.
@@ -136,6 +140,10 @@ class Losses:
         won_relationship: Losses of customers won back by relationship.
         tenure_won_price: Sum of the second-lifetime lengths of the former.
         tenure_won_relationship: Sum of the second-lifetime lengths of the latter.
+        ids: The customers lost (``transitions.lose`` records them), in no particular order;
+            each at most once a period (only active customers are lost). Mechanisms that look
+            at the period's losses (loyalty types, contagion) start from these few instead of
+            a pass over every customer.
     """
 
     by_reason: np.ndarray = field(default_factory=_reasons)
@@ -143,6 +151,7 @@ class Losses:
     won_relationship: int = 0
     tenure_won_price: int = 0
     tenure_won_relationship: int = 0
+    ids: np.ndarray = field(default_factory=_no_ids)
 
     @property
     def total(self) -> int:
@@ -156,6 +165,8 @@ class Losses:
         self.won_relationship += other.won_relationship
         self.tenure_won_price += other.tenure_won_price
         self.tenure_won_relationship += other.tenure_won_relationship
+        if other.ids.size:
+            self.ids = np.concatenate([self.ids, other.ids]) if self.ids.size else other.ids
 
 
 @dataclass

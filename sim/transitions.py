@@ -39,7 +39,11 @@ def reasons(c: Customers, f: int, ids: np.ndarray, price_led: np.ndarray, t: int
 
 
 def lose(c: Customers, f: int, ids: np.ndarray, why: np.ndarray, t: int) -> Losses:
-    """Mark customers ``ids`` lost to firm ``f``; count by reason and by acquisition channel."""
+    """Mark customers ``ids`` lost to firm ``f``; count by reason and by acquisition channel.
+
+    ``ids`` are active at ``f`` (every caller loses active customers only), so a customer is
+    lost at most once a period: ``Losses.ids`` holds no repeats.
+    """
     if ids.size == 0:
         return Losses()
     ch = c.channel[f][ids]  # (N,) rows: faster to gather from and scatter to than (f, ids)
@@ -51,7 +55,7 @@ def lose(c: Customers, f: int, ids: np.ndarray, why: np.ndarray, t: int) -> Loss
     return Losses(by_reason=np.bincount(why, minlength=len(REASONS)).astype(np.int64),
                   won_price=int(price.sum()), won_relationship=int(rel.sum()),
                   tenure_won_price=int((t - acquired[ids[price]]).sum()),
-                  tenure_won_relationship=int((t - acquired[ids[rel]]).sum()))
+                  tenure_won_relationship=int((t - acquired[ids[rel]]).sum()), ids=ids)
 
 
 def lose_for(c: Customers, f: int, ids: np.ndarray, t: int, memory: int) -> Losses:
