@@ -260,7 +260,17 @@ class Desk:
 
 
 def voice(c: Customers, f: int, ids: np.ndarray, at_risk: np.ndarray, nu: float) -> np.ndarray:
-    """Relative propensity to voice, (A + T) ** nu over its mean among those ``at_risk``."""
-    v = (c.affective[f][ids] + c.trust[f][ids]) ** F32(nu)
-    mean = v[at_risk].mean() if at_risk.any() else F32(1)
-    return v / mean if mean > 0 else np.ones_like(v)
+    """Relative propensity to voice, (A + T) ** nu over its mean among those ``at_risk``.
+
+    Computed for those at risk only (the power is costly): the others get 0, as their chance
+    of complaining is 0 anyway.
+    """
+    risk = np.flatnonzero(at_risk)
+    out = np.zeros(ids.size, F32)
+    if risk.size == 0:
+        return out
+    who = ids[risk]
+    v = (c.affective[f][who] + c.trust[f][who]) ** F32(nu)
+    mean = v.mean()
+    out[risk] = v / mean if mean > 0 else F32(1)
+    return out
