@@ -41,6 +41,8 @@ def simulated_curve(traj: pd.DataFrame, target: TargetCurve, firm: str,
     df = traj[traj["firm"] == firm].set_index("period").sort_index()
     if target.metric in DERIVED_METRICS:
         plus, minus = DERIVED_METRICS[target.metric]
+        if plus == "transactions" and plus not in df.columns:
+            plus = "served"  # trajectories from before the column: one purchase per served
         series = df[plus].astype(float) - df[minus].astype(float)
     else:
         series = df[target.metric].astype(float)
