@@ -49,3 +49,20 @@ def test_disabled_gives_nan():
     res = run(make_scenario(**{"params.loyalty_types.enabled": False, "horizon": 3}))
     assert res.trajectories.loyal_true.isna().all()
     assert res.model.loyalty is None  # a disabled mechanism is not built
+
+
+def test_float16_conversions_equal_astype():
+    # every float16 widened; float32 in [0, 2] narrowed: random ones, and all around the
+    # float16 subnormal/normal boundary and rounding ties (exhaustively checked once on [0, 2])
+    from sim.loyalty_types import WIDE, narrow
+
+    half = np.arange(1 << 16).astype(np.uint16).view(np.float16)
+    assert np.array_equal(WIDE.view(np.uint32), half.astype(np.float32).view(np.uint32))
+    rng = np.random.default_rng(0)
+    top = int(np.float32(2.0).view(np.uint32))
+    edge = int(np.float32(2.0 ** -14).view(np.uint32))
+    bits = np.concatenate([rng.integers(0, top + 1, 1_000_000), np.arange(edge - 70_000,
+                                                                         edge + 70_000),
+                           np.arange(0, 70_000), np.arange(top - 70_000, top + 1)])
+    x = bits.astype(np.uint32).view(np.float32)
+    assert np.array_equal(narrow(x), x.astype(np.float16).view(np.uint16))
