@@ -77,15 +77,24 @@ def deliver(c: Customers, f: int, receivers: np.ndarray, sign: int, p: WomParams
     trust = c.trust[f]  # (N,) rows: faster to gather from and scatter to than (f, who)
     t = trust[who]
     if sign > 0:
-        trust[who] = 1 - (1 - t) * F32(1 - p.trust_gain) ** n
+        trust[who] = 1 - (1 - t) * power(F32(1 - p.trust_gain), n)
     else:
-        trust[who] = t * F32(1 - p.trust_loss) ** n
+        trust[who] = t * power(F32(1 - p.trust_loss), n)
     out = c.status[f][who] != ACTIVE
     if p.expectation_shift > 0 and out.any():
         outsider = who[out]
         expectation = c.expectation[f]
         e = expectation[outsider] + F32(sign * p.expectation_shift) * n[out]
         expectation[outsider] = np.clip(e, 0, 1)
+
+
+def power(base: np.floating, n: np.ndarray) -> np.ndarray:
+    """``base ** n`` for counts ``n`` >= 0, read from a table of base ** 0 .. base ** max(n).
+
+    The same values (numpy's power of the same base and exponent) without a pow per
+    receiver: the counts are small, the receivers many.
+    """
+    return (base ** np.arange(int(n.max()) + 1))[n]
 
 
 def count_each(ids: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
