@@ -81,8 +81,8 @@ class Network:
         Returns:
             (sender position repeated per contact, receiver ids).
         """
-        pos, m, slot = self._slots(senders, wanted, rng)
-        return np.repeat(pos, m), self.indices[slot]
+        keep, m, slot = self._slots(senders, wanted, rng)
+        return np.repeat(np.flatnonzero(keep), m), self.indices[slot]
 
     def receivers(self, senders: np.ndarray, wanted: np.ndarray,
                   rng: np.random.Generator) -> np.ndarray:
@@ -91,7 +91,7 @@ class Network:
 
     def _slots(self, senders: np.ndarray, wanted: np.ndarray,
                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Positions of the senders who tell someone, how many each tells, the ties' slots.
+        """Which senders tell someone, how many each of those tells, the ties' slots.
 
         Sender k's contacts are the slots indptr_k + (first_k + j) mod deg_k, j < m_k: with
         the output's j-th entry at ``offset_k + j``, (first_k + j) is the entry's number less
@@ -101,14 +101,13 @@ class Network:
         m = np.minimum(wanted, deg)
         keep = m > 0
         senders, deg, m = senders[keep], deg[keep], m[keep]
-        pos = np.flatnonzero(keep)
         first = (rng.random(senders.size) * deg).astype(np.int64)
         ends = np.cumsum(m)
         slot = np.arange(int(ends[-1]) if ends.size else 0, dtype=np.int64)
         slot -= np.repeat(ends - m - first, m)
         slot %= np.repeat(deg, m)
         slot += np.repeat(self.indptr[senders], m)
-        return pos, m, slot
+        return keep, m, slot
 
 
 def expand(start: np.ndarray, count: np.ndarray) -> np.ndarray:

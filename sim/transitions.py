@@ -50,12 +50,17 @@ def lose(c: Customers, f: int, ids: np.ndarray, why: np.ndarray, t: int) -> Loss
     c.status[f][ids] = LOST
     c.lost_since[f][ids] = t
     c.offer_kind[f][ids] = OFFER_NONE
-    price, rel = ch == CH_PRICE, ch == CH_RELATIONSHIP
     acquired = c.acquired[f]
-    return Losses(by_reason=np.bincount(why, minlength=len(REASONS)).astype(np.int64),
-                  won_price=int(price.sum()), won_relationship=int(rel.sum()),
-                  tenure_won_price=int((t - acquired[ids[price]]).sum()),
-                  tenure_won_relationship=int((t - acquired[ids[rel]]).sum()), ids=ids)
+    out = Losses(by_reason=np.bincount(why, minlength=len(REASONS)).astype(np.int64), ids=ids)
+    price = ch == CH_PRICE
+    out.won_price = int(np.count_nonzero(price))
+    if out.won_price:
+        out.tenure_won_price = int((t - acquired[ids[price]]).sum())
+    rel = ch == CH_RELATIONSHIP
+    out.won_relationship = int(np.count_nonzero(rel))
+    if out.won_relationship:
+        out.tenure_won_relationship = int((t - acquired[ids[rel]]).sum())
+    return out
 
 
 def lose_for(c: Customers, f: int, ids: np.ndarray, t: int, memory: int) -> Losses:
